@@ -1,0 +1,5 @@
+require ["fileinto", "mailbox"];
+if header :contains "subject" "[SPAM]" {
+  fileinto :create "Junk";
+  stop;
+}
