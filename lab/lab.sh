@@ -23,7 +23,7 @@ main() {
 	install) cmd_install ;;
 	run)
 		[[ $# -eq 2 ]] || die "usage: lab.sh run OUTDIR"
-		# shellcheck source=lab/run.sh
+		# shellcheck source=SCRIPTDIR/run.sh
 		source "$LAB_DIR/run.sh"
 		cmd_run "$2"
 		;;

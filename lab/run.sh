@@ -15,7 +15,7 @@ readonly NOBODY_UID=65534 NOBODY_GID=65534
 declare -a HOSTS=()
 declare -A ADDR=() ROLE=() LOGGED=() SUBST=()
 declare -a ADDED_ADDRS=()
-WORK='' OUT=''
+WORK='' OUT='' CHILD=''
 
 read_hosts() {
 	local name addr role logged
@@ -46,6 +46,9 @@ wait_for() {
 		sleep 0.2
 	done
 }
+
+# safe_path PATH: PATH is absolute, not /, and safe to put into daemon configs.
+safe_path() { [[ $1 =~ ^/[A-Za-z0-9._/-]+$ && $1 != *..* ]]; }
 
 pid_alive() { [[ -s $1 ]] && kill -0 "$(tr -d ' ' <"$1")" 2>/dev/null; }
 pid_of() { tr -d ' \n' <"$1"; }
@@ -248,6 +251,19 @@ lab_stop() {
 	rm -f "$WORK/pids/"*
 }
 
+# run_step COMMAND...: run COMMAND as a child that a signal to this script also ends.
+run_step() {
+	"$@" &
+	CHILD=$!
+	wait "$CHILD"
+	CHILD=''
+}
+
+on_signal() {
+	[[ -n $CHILD ]] && kill "$CHILD" 2>/dev/null
+	exit 130
+}
+
 on_exit() {
 	local rc=$?
 	trap - EXIT
@@ -267,9 +283,10 @@ cmd_run() {
 		command -v "$cmd" >/dev/null || die "$cmd not found; run: lab.sh install"
 	done
 	WORK=${LAB_WORK:-/tmp/mailpath-lab}
-	[[ $WORK == /* && $WORK != / ]] || die "LAB_WORK must be an absolute path other than /"
+	safe_path "$WORK" || die "LAB_WORK must be an absolute path of [A-Za-z0-9._/-], not /"
 	mkdir -p "$1"
 	OUT=$(cd "$1" && pwd)
+	safe_path "$OUT" || die "OUTDIR must be a path of [A-Za-z0-9._/-] (it goes into configs)"
 	read_hosts
 	SUBST=([WORK]=$WORK [OUT]=$OUT [DNS]=$DNS_ADDR [CLIENT]=$CLIENT_ADDR [DEAD]=$DEAD_ADDR)
 
@@ -280,7 +297,7 @@ cmd_run() {
 	rm -f "$OUT"/mail-rfc3164.log "$OUT"/mail-rfc5424.log "$OUT"/mail-iso8601.log \
 		"$OUT/ext.log" "$OUT/key.json"
 	trap on_exit EXIT
-	trap 'exit 130' INT TERM
+	trap on_signal INT TERM
 
 	add_addresses
 	start_dns
@@ -291,10 +308,14 @@ cmd_run() {
 	start_dovecot
 	log "all daemons up after $((SECONDS - start)) s; sending scenarios"
 
-	python3 "$LAB_DIR/lab.py" send "$WORK" "$LAB_DIR/hosts.tsv"
-	python3 "$LAB_DIR/lab.py" settle "$WORK" "$LAB_DIR/hosts.tsv"
-	python3 "$LAB_DIR/lab.py" key "$WORK" "$LAB_DIR/hosts.tsv" "$OUT/key.json"
+	run_step python3 "$LAB_DIR/lab.py" send "$WORK" "$LAB_DIR/hosts.tsv"
+	run_step python3 "$LAB_DIR/lab.py" settle "$WORK" "$LAB_DIR/hosts.tsv"
+	run_step python3 "$LAB_DIR/lab.py" key "$WORK" "$LAB_DIR/hosts.tsv" "$OUT/key.json"
 	lab_stop
+	local file
+	for file in mail-rfc3164.log mail-rfc5424.log mail-iso8601.log ext.log; do
+		[[ -s $OUT/$file ]] || die "rsyslog wrote nothing to $OUT/$file"
+	done
 	log "done in $((SECONDS - start)) s: $OUT/{mail-rfc3164,mail-rfc5424,mail-iso8601,ext}.log" \
 		"and $OUT/key.json"
 }
