@@ -1,0 +1,57 @@
+// Package logsource defines how the tracing engine asks for log lines, so
+// that Loki and plain syslog files answer the same questions.
+//
+// The engine never reads a whole log. It asks for the lines that carry a
+// Message-ID, an address or a tag, then for the lines of the queue IDs and
+// processes those lines named, a few rounds in all. Each [Query] is one such
+// round; a source answers it with parsed events.
+package logsource
+
+import (
+	"context"
+	"time"
+
+	"github.com/mailpath/mailpath/pkg/event"
+)
+
+// Term is one property a wanted line has. Exactly one of Text, QueueID and
+// PID is set. Host narrows the term to one host's lines; "" means any host.
+type Term struct {
+	Host string
+	// Text is a substring the line must contain (a Message-ID, an address, a
+	// tag). Sources match it as plain text, never as a pattern.
+	Text string
+	// QueueID asks for the lines of one queued copy: those whose queue ID
+	// field is this ID.
+	QueueID string
+	// PID asks for the lines one process wrote on Host, such as an smtpd
+	// session whose rejects carry no queue ID.
+	PID int
+}
+
+// Query is one round of questions. A line is wanted when it matches any term
+// and falls inside [Since, Until]; a zero bound is open.
+type Query struct {
+	Terms []Term
+	Since time.Time
+	Until time.Time
+}
+
+// Result is a source's answer to a [Query].
+type Result struct {
+	// Events holds the wanted lines in the order the source read them,
+	// unparsed ones included (kind [event.KindUnparsed]).
+	Events []event.Event
+	// Unparsed counts the wanted lines the parser did not understand.
+	Unparsed int
+	// Partial is set when the source could not read everything the query
+	// covers; Reason then says what is missing.
+	Partial bool
+	Reason  string
+}
+
+// Source answers queries. Implementations must be safe for use by one caller
+// at a time and must honour ctx cancellation.
+type Source interface {
+	Find(ctx context.Context, q Query) (Result, error)
+}

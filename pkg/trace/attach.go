@@ -1,0 +1,130 @@
+package trace
+
+import (
+	"strings"
+	"time"
+
+	"github.com/mailpath/mailpath/pkg/event"
+)
+
+// attachRejects gives each reject without a queue ID to the message its
+// smtpd session went on to queue, if any: Postfix logs NOQUEUE for recipients
+// refused before the first one was accepted, and only the process ID ties
+// them to the queue ID that follows. Rejects of sessions that queued nothing
+// stay loose and become traces of their own.
+func (g *graph) attachRejects() {
+	for _, r := range g.rejects {
+		if h := g.sessionHop(r); h != nil {
+			h.addEvent(r)
+			continue
+		}
+		g.loose = append(g.loose, r)
+	}
+}
+
+// sessionHop finds the hop created in the same smtpd session as ev: the
+// same host, instance and PID, between the connect before ev and the next.
+func (g *graph) sessionHop(ev *event.Event) *Hop {
+	if ev.PID == 0 {
+		return nil
+	}
+	lines := g.sessions[sessionKey(ev)]
+	start, end := sessionBounds(lines, ev)
+	for _, s := range lines[start:end] {
+		if s.Kind == event.KindClient && (ev.From == "" || sameFrom(g, s, ev.From)) {
+			return g.hop(s.Host, s.Instance, s.QueueID, false)
+		}
+	}
+	return nil
+}
+
+func sameFrom(g *graph, client *event.Event, from string) bool {
+	h := g.hop(client.Host, client.Instance, client.QueueID, false)
+	return h == nil || h.From == "" || strings.EqualFold(h.From, from)
+}
+
+// sessionBounds returns the index range of the session lines around ev: from
+// the last connect at or before it to the next connect after it.
+func sessionBounds(lines []*event.Event, ev *event.Event) (int, int) {
+	start, end := 0, len(lines)
+	for i, s := range lines {
+		if s.Kind != event.KindConnect {
+			continue
+		}
+		if !s.Time.After(ev.Time) && s != ev {
+			start = i
+		} else if s.Time.After(ev.Time) {
+			end = i
+			break
+		}
+	}
+	return start, end
+}
+
+// attachStores files each Dovecot delivery under the hop that handed it to
+// Dovecot: by the LMTP session ID in the 250 reply when there is one, else by
+// Message-ID and mailbox. A store line whose hand-off line is missing joins
+// the last hop with its Message-ID, marked as inferred by having no delivery.
+func (g *graph) attachStores() {
+	for _, s := range g.stores {
+		if h := g.storeHop(s); h != nil {
+			h.addEvent(s)
+		}
+	}
+}
+
+func (g *graph) storeHop(s *event.Event) *Hop {
+	var byID *Hop
+	for _, h := range g.order {
+		for _, ev := range h.Events {
+			if ev.Kind != event.KindDelivery {
+				continue
+			}
+			if s.Session != "" && sameSession(ev.Session, s.Session) {
+				return h
+			}
+			if byID == nil && s.MessageID != "" && s.MessageID == h.MessageID &&
+				sameMailbox(ev.To, s.Mailbox) && absDur(ev.Time.Sub(s.Time)) < 10*time.Minute {
+				byID = h
+			}
+		}
+	}
+	if byID != nil || s.MessageID == "" {
+		return byID
+	}
+	var last *Hop
+	for _, h := range g.order {
+		if h.MessageID == s.MessageID && !h.arrival.After(s.Time.Add(skew)) {
+			last = h
+		}
+	}
+	return last
+}
+
+// sameSession compares Dovecot session IDs, ignoring the ":R2" and ":T2"
+// suffixes Dovecot adds for later recipients and transactions.
+func sameSession(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	cut := func(s string) string {
+		if i := strings.IndexByte(s, ':'); i > 0 {
+			return s[:i]
+		}
+		return s
+	}
+	return cut(a) == cut(b)
+}
+
+// sameMailbox compares a Postfix recipient with a Dovecot user, which may be
+// the whole address or only its local part.
+func sameMailbox(rcpt, user string) bool {
+	if strings.EqualFold(rcpt, user) {
+		return true
+	}
+	local, _, _ := strings.Cut(rcpt, "@")
+	return user != "" && !strings.Contains(user, "@") && strings.EqualFold(local, user)
+}

@@ -1,0 +1,151 @@
+package trace
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mailpath/mailpath/pkg/event"
+)
+
+// graph is the working state of one Build.
+type graph struct {
+	hops     map[string]*Hop   // by host/instance/qid
+	byQID    map[string][]*Hop // by queue ID, any host
+	order    []*Hop            // in order of first appearance
+	sessions map[string][]*event.Event
+	stores   []*event.Event   // Dovecot deliveries, attached later
+	rejects  []*event.Event   // qid-less rejects, attached to sessions later
+	child    map[*event.Event]*Hop // a delivery's hop on the next host
+	loose    []*event.Event   // qid-less rejects no session claimed
+}
+
+func hopKey(host, instance, qid string) string { return host + "/" + instance + "/" + qid }
+
+// Build correlates events into traces. Events may come in any order and from
+// any number of hosts; each is used at most once. The result holds every
+// message the events describe, in order of first appearance; use [Select]
+// to keep those a seed names.
+func Build(events []event.Event) []*Trace {
+	g := &graph{
+		hops:     map[string]*Hop{},
+		byQID:    map[string][]*Hop{},
+		sessions: map[string][]*event.Event{},
+		child:    map[*event.Event]*Hop{},
+	}
+	evs := make([]*event.Event, len(events))
+	for i := range events {
+		evs[i] = &events[i]
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
+	for _, ev := range evs {
+		g.add(ev)
+	}
+	for _, ev := range evs {
+		g.addForeign(ev)
+	}
+	g.link()
+	g.attachRejects()
+	g.attachStores()
+	return g.traces()
+}
+
+// add files a Postfix event under its hop or its smtpd session.
+func (g *graph) add(ev *event.Event) {
+	if ev.Kind == event.KindUnparsed || isForeign(ev) {
+		return
+	}
+	if ev.Daemon == "smtpd" || ev.Daemon == "postscreen" {
+		k := sessionKey(ev)
+		g.sessions[k] = append(g.sessions[k], ev)
+	}
+	if ev.QueueID == "" {
+		if ev.Kind == event.KindReject {
+			g.rejects = append(g.rejects, ev)
+		}
+		return
+	}
+	g.hop(ev.Host, ev.Instance, ev.QueueID, true).addEvent(ev)
+}
+
+// addForeign files Amavis and milter lines that name a queue ID under the
+// hop of that ID on the same host, and keeps Dovecot lines for later.
+func (g *graph) addForeign(ev *event.Event) {
+	switch {
+	case ev.Kind == event.KindStore || ev.Kind == event.KindStoreFail:
+		g.stores = append(g.stores, ev)
+	case ev.QueueID != "" && isForeign(ev):
+		for _, h := range g.byQID[ev.QueueID] {
+			if h.Host == ev.Host {
+				h.addEvent(ev)
+				return
+			}
+		}
+		if ev.Kind == event.KindContent {
+			g.hop(ev.Host, "", ev.QueueID, true).addEvent(ev)
+		}
+	}
+}
+
+func isForeign(ev *event.Event) bool {
+	switch ev.Kind {
+	case event.KindStore, event.KindStoreFail, event.KindContent:
+		return true
+	}
+	return strings.HasPrefix(ev.Instance, "dovecot") || strings.HasPrefix(ev.Instance, "amavis")
+}
+
+func sessionKey(ev *event.Event) string {
+	return ev.Host + "/" + ev.Instance + "/" + strconv.Itoa(ev.PID)
+}
+
+// hop returns the hop of a queue ID, making it when make is set. A hop made
+// by a foreign line (no instance known) is merged into the first Postfix
+// instance that shows up with the same ID on the same host.
+func (g *graph) hop(host, instance, qid string, make bool) *Hop {
+	if h := g.hops[hopKey(host, instance, qid)]; h != nil {
+		return h
+	}
+	for _, h := range g.byQID[qid] {
+		if h.Host == host && (h.Instance == "" || instance == "") {
+			if h.Instance == "" && instance != "" {
+				delete(g.hops, h.ID)
+				h.Instance, h.ID = instance, hopKey(host, instance, qid)
+				g.hops[h.ID] = h
+			}
+			return h
+		}
+	}
+	if !make {
+		return nil
+	}
+	h := &Hop{ID: hopKey(host, instance, qid), Host: host, Instance: instance, QueueID: qid}
+	g.hops[h.ID] = h
+	g.byQID[qid] = append(g.byQID[qid], h)
+	g.order = append(g.order, h)
+	return h
+}
+
+func (h *Hop) addEvent(ev *event.Event) {
+	if len(h.Events) == 0 || ev.Time.Before(h.arrival) {
+		h.arrival = ev.Time
+	}
+	h.Events = append(h.Events, ev)
+	switch ev.Kind {
+	case event.KindMessageID:
+		h.MessageID = ev.MessageID
+	case event.KindQueued, event.KindPickup:
+		if ev.From != "" || h.From == "" {
+			h.From = ev.From
+		}
+	case event.KindClient:
+		h.Client, h.ClientAddr = ev.Client, ev.ClientAddr
+	case event.KindContent:
+		if h.MessageID == "" {
+			h.MessageID = ev.MessageID
+		}
+	}
+	if ev.Subject != "" && h.Subject == "" {
+		h.Subject = ev.Subject
+	}
+}

@@ -1,0 +1,207 @@
+package trace
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/mailpath/mailpath/pkg/event"
+	"github.com/mailpath/mailpath/pkg/logsource"
+)
+
+// Options tune [Run]. The zero value is usable.
+type Options struct {
+	// MaxRounds bounds the queries one trace makes (default 8). Every round
+	// after the first asks only for IDs the previous rounds discovered.
+	MaxRounds int
+	// Lookback is how far before the earliest line found so far later rounds
+	// search, for lines of a queue ID written before its Message-ID line
+	// (an smtpd client= line, a notification's own lines). Default 15m.
+	Lookback time.Duration
+}
+
+// Result is the outcome of [Run].
+type Result struct {
+	Traces []*Trace
+	// Unparsed are the wanted lines the parser did not understand; they are
+	// kept whole so a person can read them.
+	Unparsed []event.Event
+	// Partial is set when a source could not answer a round completely, or
+	// the round limit stopped the search; Reasons say what is missing.
+	Partial bool
+	Reasons []string
+	Rounds  int
+	Lines   int
+}
+
+// Run traces seed through src: it queries for the seed, then for the queue
+// IDs, Message-IDs and smtpd sessions each round's lines name, until a round
+// brings nothing new, and builds the traces the seed names.
+func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Result, error) {
+	if err := seed.Validate(); err != nil {
+		return nil, err
+	}
+	opt = opt.withDefaults()
+	res := &Result{}
+	c := newCollector()
+	terms := seed.terms()
+	asked := map[string]bool{}
+	for _, t := range terms {
+		asked[termKey(t)] = true
+	}
+	q := logsource.Query{Terms: terms, Since: seed.Since, Until: seed.Until}
+	for len(q.Terms) > 0 {
+		if res.Rounds == opt.MaxRounds {
+			res.Partial = true
+			res.Reasons = append(res.Reasons, fmt.Sprintf(
+				"stopped after %d query rounds with %d terms left", res.Rounds, len(q.Terms)))
+			break
+		}
+		if err := c.round(ctx, src, q, res); err != nil {
+			return nil, err
+		}
+		selected := Select(Build(c.events), seed)
+		q = logsource.Query{Terms: newTerms(selected, asked, c.hosts)}
+		if first := earliest(selected); !first.IsZero() {
+			q.Since = first.Add(-opt.Lookback)
+		}
+	}
+	res.Traces = Select(Build(c.events), seed)
+	res.Lines = len(c.events)
+	return res, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxRounds <= 0 {
+		o.MaxRounds = 8
+	}
+	if o.Lookback <= 0 {
+		o.Lookback = 15 * time.Minute
+	}
+	return o
+}
+
+// collector keeps the lines of all rounds, each once.
+type collector struct {
+	events []event.Event
+	seen   map[string]bool
+	hosts  map[string]bool
+}
+
+func newCollector() *collector {
+	return &collector{seen: map[string]bool{}, hosts: map[string]bool{}}
+}
+
+func (c *collector) round(ctx context.Context, src logsource.Source, q logsource.Query,
+	res *Result) error {
+	res.Rounds++
+	r, err := src.Find(ctx, q)
+	if err != nil {
+		return fmt.Errorf("query round %d: %w", res.Rounds, err)
+	}
+	if r.Partial {
+		res.Partial = true
+		res.Reasons = append(res.Reasons, fmt.Sprintf("round %d: %s", res.Rounds, r.Reason))
+	}
+	for _, ev := range r.Events {
+		k := lineKey(&ev)
+		if c.seen[k] {
+			continue
+		}
+		c.seen[k] = true
+		ev.Seq = int64(len(c.events))
+		if ev.Kind == event.KindUnparsed {
+			res.Unparsed = append(res.Unparsed, ev)
+		} else if ev.Host != "" {
+			c.hosts[firstLabel(ev.Host)] = true
+		}
+		c.events = append(c.events, ev)
+	}
+	return nil
+}
+
+func lineKey(ev *event.Event) string {
+	if ev.Source != "" && ev.LineNo > 0 {
+		return ev.Source + ":" + strconv.FormatInt(ev.LineNo, 10)
+	}
+	return ev.Host + "|" + ev.Time.Format(time.RFC3339Nano) + "|" + ev.Line
+}
+
+func termKey(t logsource.Term) string {
+	return t.Host + "|" + t.Text + "|" + t.QueueID + "|" + strconv.Itoa(t.PID)
+}
+
+// newTerms lists what the selected traces name that no round asked for yet.
+func newTerms(traces []*Trace, asked, hosts map[string]bool) []logsource.Term {
+	var out []logsource.Term
+	add := func(t logsource.Term) {
+		if k := termKey(t); !asked[k] {
+			asked[k] = true
+			out = append(out, t)
+		}
+	}
+	for _, t := range traces {
+		for _, h := range allHops(t) {
+			hopTerms(h, hosts, add)
+		}
+	}
+	return out
+}
+
+func hopTerms(h *Hop, hosts map[string]bool, add func(logsource.Term)) {
+	if h.QueueID != "" {
+		add(logsource.Term{Host: h.Host, QueueID: h.QueueID})
+	}
+	if id := bareID(h.MessageID); id != "" {
+		add(logsource.Term{Text: id})
+	}
+	for _, ev := range h.Events {
+		for _, t := range eventTerms(h, ev, hosts) {
+			add(t)
+		}
+	}
+}
+
+// eventTerms are the IDs one line points to: the next hop's queue ID on a
+// host whose logs we read, a notification's or requeued copy's queue ID, and
+// the smtpd process whose session holds the hop's rejects.
+func eventTerms(h *Hop, ev *event.Event, hosts map[string]bool) []logsource.Term {
+	switch {
+	case ev.Kind == event.KindDelivery && ev.QueuedAs != "" && ev.Status == "sent":
+		host := ""
+		if relayIsHost(ev, h.Host) {
+			host = h.Host
+		} else if !hosts[firstLabel(ev.RelayName)] {
+			return nil
+		}
+		return []logsource.Term{{Host: host, QueueID: ev.QueuedAs}}
+	case ev.Kind == event.KindNotify:
+		return []logsource.Term{{Host: h.Host, QueueID: ev.Child}}
+	case ev.Kind == event.KindPickup && ev.Parent != "":
+		return []logsource.Term{{Host: h.Host, QueueID: ev.Parent}}
+	case ev.Kind == event.KindContent && ev.QueuedAs != "":
+		return []logsource.Term{{Host: h.Host, QueueID: ev.QueuedAs}}
+	case ev.Kind == event.KindClient && ev.PID > 0:
+		return []logsource.Term{{Host: h.Host, PID: ev.PID}}
+	}
+	return nil
+}
+
+func allHops(t *Trace) []*Hop {
+	hops := append([]*Hop(nil), t.Hops...)
+	for _, n := range t.Notifications {
+		hops = append(hops, allHops(n)...)
+	}
+	return hops
+}
+
+func earliest(traces []*Trace) time.Time {
+	var first time.Time
+	for _, t := range traces {
+		if !t.First.IsZero() && (first.IsZero() || t.First.Before(first)) {
+			first = t.First
+		}
+	}
+	return first
+}
