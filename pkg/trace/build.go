@@ -14,10 +14,10 @@ type graph struct {
 	byQID    map[string][]*Hop // by queue ID, any host
 	order    []*Hop            // in order of first appearance
 	sessions map[string][]*event.Event
-	stores   []*event.Event   // Dovecot deliveries, attached later
-	rejects  []*event.Event   // qid-less rejects, attached to sessions later
+	stores   []*event.Event        // Dovecot deliveries, attached later
+	rejects  []*event.Event        // qid-less rejects, attached to sessions later
 	child    map[*event.Event]*Hop // a delivery's hop on the next host
-	loose    []*event.Event   // qid-less rejects no session claimed
+	loose    []*event.Event        // qid-less rejects no session claimed
 }
 
 func hopKey(host, instance, qid string) string { return host + "/" + instance + "/" + qid }

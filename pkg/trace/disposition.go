@@ -86,19 +86,28 @@ func (g *graph) undelivered(h *Hop, r *Recipient) {
 		return
 	}
 	if ev := lastCheck(h); ev != nil {
-		r.Final, r.Time, r.Reason = ev, ev.Time, ev.Status+": "+ev.Note
+		r.Final, r.Time, r.Reason = ev, ev.Time, checkReason(ev)
 		switch ev.Status {
 		case "discard", "milter-discard":
 			r.Disposition = DispositionDiscarded
 		case "hold", "milter-hold":
 			r.Disposition = DispositionInFlight
-			r.Reason = "on hold: " + ev.Note
 		}
 		if r.Disposition != "" {
 			return
 		}
 	}
 	g.noLine(h, r)
+}
+
+// checkReason says which check stopped the message, on what, and with the
+// text the rule gave, e.g. "hold by header check on Subject: x: spam rule".
+func checkReason(ev *event.Event) string {
+	r := ev.Status + " by header check on " + ev.Note
+	if ev.Reply != "" {
+		r += ": " + ev.Reply
+	}
+	return r
 }
 
 // noLine concludes a recipient from hop-level lines alone.
