@@ -35,6 +35,8 @@ type span struct {
 
 // rangeScan scans one byte range of a file with its own buffer and parser.
 type rangeScan struct {
+	long  bool // inside a line longer than the buffer
+	kept  bool // that line already gave a hit
 	m     *matcher
 	q     logsource.Query
 	opt   Options
@@ -171,7 +173,7 @@ func splitRange(fh *os.File, from, to int64, n int) ([]int64, error) {
 
 // run scans [from, to) of fh, which starts at a line start.
 func (rs *rangeScan) run(ctx context.Context, fh io.ReaderAt, from, to int64) error {
-	carry, skipping := 0, false
+	carry := 0
 	for off := from; off < to; {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -187,7 +189,7 @@ func (rs *rangeScan) run(ctx context.Context, fh io.ReaderAt, from, to int64) er
 		chunkOff := off - int64(carry)
 		off += int64(n)
 		data := rs.buf[:carry+n]
-		carry, skipping = rs.feed(data, chunkOff, off >= to, skipping)
+		carry = rs.feed(data, chunkOff, off >= to)
 		if rs.out.stopped {
 			return nil
 		}
@@ -197,14 +199,18 @@ func (rs *rangeScan) run(ctx context.Context, fh io.ReaderAt, from, to int64) er
 
 // feed processes the whole lines in data (all of it when last is set) and
 // returns how many trailing bytes it moved to the buffer's front for the next
-// read. A buffer with no line end at all holds part of an overlong line: the
-// part is checked as one cut line and the rest of that line skipped.
-func (rs *rangeScan) feed(data []byte, off int64, last, skipping bool) (int, bool) {
-	if skipping {
+// read. A buffer with no line end at all holds part of an overlong line: each
+// such part is searched, the first matching part is kept as one cut line, and
+// the line is counted once.
+func (rs *rangeScan) feed(data []byte, off int64, last bool) int {
+	if rs.long {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
-			return 0, !last
+			rs.longPart(data, off)
+			return 0
 		}
+		rs.longPart(data[:i], off)
+		rs.long = false
 		data, off = data[i+1:], off+int64(i)+1
 	}
 	end := len(data)
@@ -212,19 +218,22 @@ func (rs *rangeScan) feed(data []byte, off int64, last, skipping bool) (int, boo
 		end = bytes.LastIndexByte(data, '\n') + 1
 	}
 	if end == 0 && len(data) == len(rs.buf) {
-		rs.cutLine(data, off)
-		return 0, true
+		rs.long, rs.kept = true, false
+		rs.out.lines++
+		rs.longPart(data, off)
+		return 0
 	}
 	rs.chunk(data[:end], off)
-	return copy(rs.buf, data[end:]), false
+	return copy(rs.buf, data[end:])
 }
 
-func (rs *rangeScan) cutLine(data []byte, off int64) {
-	if len(rs.m.candidates(data, rs.cands[:0])) > 0 {
-		rs.out.hits = append(rs.out.hits, hit{off: off, lineNo: rs.out.lines + 1,
-			line: bytes.Clone(data), cut: true})
+func (rs *rangeScan) longPart(part []byte, off int64) {
+	if rs.kept || len(rs.m.candidates(part, rs.cands[:0])) == 0 {
+		return
 	}
-	rs.out.lines++
+	rs.kept = true
+	rs.out.hits = append(rs.out.hits, hit{off: off, lineNo: rs.out.lines,
+		line: bytes.Clone(part), cut: true})
 }
 
 // chunk handles whole lines starting at file offset off.
@@ -290,7 +299,7 @@ func (f *logFile) scanStream(ctx context.Context, m *matcher, q logsource.Query,
 }
 
 func (rs *rangeScan) stream(ctx context.Context, r io.Reader) error {
-	carry, skipping := 0, false
+	carry := 0
 	var off int64
 	for {
 		if err := ctx.Err(); err != nil {
@@ -303,7 +312,7 @@ func (rs *rangeScan) stream(ctx context.Context, r io.Reader) error {
 		}
 		chunkOff := off - int64(carry)
 		off += int64(n)
-		carry, skipping = rs.feed(rs.buf[:carry+n], chunkOff, last, skipping)
+		carry = rs.feed(rs.buf[:carry+n], chunkOff, last)
 		if last || rs.out.stopped {
 			return nil
 		}
