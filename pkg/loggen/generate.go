@@ -25,6 +25,7 @@ type generator struct {
 	lnTime       int64
 	headLen      int
 
+	now     int64 // when the message being planned arrives
 	started int
 	msgSeq  uint64
 	stats   Stats
@@ -54,6 +55,7 @@ func (g *generator) run() error {
 		if err := g.flushUntil(now); err != nil {
 			return err
 		}
+		g.now = now
 		g.message(now)
 		g.noise(now)
 		g.started++

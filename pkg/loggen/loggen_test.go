@@ -36,6 +36,7 @@ func generate(t testing.TB, cfg loggen.Config) ([]byte, []loggen.Message, loggen
 func formats() []string { return []string{loggen.FormatRFC3164, loggen.FormatRFC5424} }
 
 func TestGenerateIsDeterministic(t *testing.T) {
+	t.Parallel()
 	for _, f := range formats() {
 		t.Run("same seed gives same bytes in "+f, func(t *testing.T) {
 			cfg := loggen.Config{Seed: 7, Messages: 3000, Format: f}
@@ -76,8 +77,10 @@ func TestGenerateHonoursTargetBytes(t *testing.T) {
 }
 
 func TestEveryLineIsASyslogFrame(t *testing.T) {
+	t.Parallel()
 	for _, f := range formats() {
 		t.Run("lines are "+f+" frames in time order", func(t *testing.T) {
+			t.Parallel()
 			out, _, st := generate(t, loggen.Config{Seed: 3, Messages: 10000, Format: f})
 			var bad int64
 			clock := &lineClock{format: f, prev: math.MinInt64}
@@ -152,8 +155,10 @@ func containsAll(s string, words []string) bool {
 }
 
 func TestTruthMatchesCleanupLines(t *testing.T) {
+	t.Parallel()
 	for _, f := range formats() {
 		t.Run("each hop logs the Message-ID once under its queue ID in "+f, func(t *testing.T) {
+			t.Parallel()
 			out, truth, st := generate(t, loggen.Config{Seed: 5, Messages: 20000, Format: f})
 			logged := map[string]map[string]string{} // Message-ID -> host -> queue ID
 			for _, m := range matches(out, cleanupRE, "/cleanup", ": message-id=") {
@@ -193,9 +198,16 @@ func checkTruthHops(t *testing.T, truth []loggen.Message, logged map[string]map[
 			}
 		}
 	}
-	for id := range logged {
+	owner := map[string]string{} // host and queue ID -> Message-ID
+	for id, hops := range logged {
 		if !seen[id] {
 			t.Fatalf("Message-ID %s is logged but not in the truth", id)
+		}
+		for host, qid := range hops {
+			if other, dup := owner[host+" "+qid]; dup {
+				t.Fatalf("queue ID %s on %s serves %s and %s", qid, host, other, id)
+			}
+			owner[host+" "+qid] = id
 		}
 	}
 }
@@ -209,6 +221,7 @@ var rejectRE = regexp.MustCompile(` ([a-z0-9]+) postfix-[a-z0-9]+/smtpd.*: rejec
 	`.* to=<([^>]*)> proto=`)
 
 func TestTruthDispositionsMatchLastLines(t *testing.T) {
+	t.Parallel()
 	out, truth, _ := generate(t, loggen.Config{Seed: 11, Messages: 30000})
 	last := map[string]string{} // host qid rcpt -> last status
 	for _, m := range matches(out, deliveryRE, ", status=") {

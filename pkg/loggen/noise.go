@@ -10,31 +10,44 @@ func (g *generator) noise(now int64) {
 		return
 	}
 	t := now + g.ms(0, 500)
-	switch g.r.IntN(6) {
-	case 0, 1:
+	switch u := g.r.IntN(100); {
+	case u < 40:
 		g.scanner(t)
-	case 2:
-		h := g.mx[g.r.IntN(len(g.mx))]
-		ip := publicIP(g.r)
-		g.beginWarn(t, h, "smtpd", h.pid(g.r, "smtpd", t))
-		g.s("hostname host-" + ip + ".dyn.example.net does not resolve to address " + ip +
-			": Name or service not known")
-		g.endNoise()
-	case 3:
+	case u < 65:
+		g.unresolved(t)
+	case u < 85:
 		g.anvil(t)
-	case 4:
-		h := g.mx[g.r.IntN(len(g.mx))]
-		g.beginTag(t, priInfo, h.name, "postgrey", "", h.pid(g.r, "postgrey", t))
-		g.s(pick(g.r, []string{"cleaning up old logs...", "cleaning up old entries...",
-			"cleaning clients database finished. before: 412, after: 409"}))
-		g.endNoise()
+	case u < 88:
+		g.postgrey(t)
 	default:
-		h := g.out[g.r.IntN(len(g.out))]
-		g.beginWarn(t, h, "smtp", h.pid(g.r, "smtp", t))
-		g.s("TLS library problem: error:0A000126:SSL routines::unexpected eof while " +
-			"reading:ssl/record/rec_layer_s3.c:317:")
-		g.endNoise()
+		g.tlsProblem(t)
 	}
+}
+
+func (g *generator) unresolved(t int64) {
+	h := g.mx[g.r.IntN(len(g.mx))]
+	ip := publicIP(g.r)
+	g.beginWarn(t, h, "smtpd", h.pid(g.r, "smtpd", t))
+	g.s("hostname host-" + ip + ".dyn.example.net does not resolve to address " + ip +
+		": Name or service not known")
+	g.endNoise()
+}
+
+// postgrey is a line of another program, one the aggregated mail log also holds.
+func (g *generator) postgrey(t int64) {
+	h := g.mx[g.r.IntN(len(g.mx))]
+	g.beginTag(t, priInfo, h.name, "postgrey", "", h.pid(g.r, "postgrey", t))
+	g.s(pick(g.r, []string{"cleaning up old logs...", "cleaning up old entries...",
+		"cleaning clients database finished. before: 412, after: 409"}))
+	g.endNoise()
+}
+
+func (g *generator) tlsProblem(t int64) {
+	h := g.out[g.r.IntN(len(g.out))]
+	g.beginWarn(t, h, "smtp", h.pid(g.r, "smtp", t))
+	g.s("TLS library problem: error:0A000126:SSL routines::unexpected eof while " +
+		"reading:ssl/record/rec_layer_s3.c:317:")
+	g.endNoise()
 }
 
 // scanner is a client that connects to an MX, says EHLO and goes away.

@@ -58,16 +58,26 @@ func (h *lineHeap) pop() pending {
 // arenaChunk is the size of the blocks pending lines are copied into.
 const arenaChunk = 1 << 20
 
+// farAhead is how far past the current message a line may be and still be copied
+// into the shared arena; a retry's lines, due many minutes later, get their own
+// copy so that they do not keep whole arena blocks alive.
+const farAhead = 10e6
+
 // schedule copies a finished line and queues it for time us.
 func (g *generator) schedule(us int64, line []byte) {
+	g.seq++
+	g.pendingBytes += int64(len(line))
+	if us > g.now+farAhead {
+		text := append([]byte(nil), line...)
+		g.queue.push(pending{us: us, seq: g.seq, text: text})
+		return
+	}
 	if len(g.arena)+len(line) > cap(g.arena) {
 		g.arena = make([]byte, 0, max(arenaChunk, len(line)))
 	}
 	start := len(g.arena)
 	g.arena = append(g.arena, line...)
-	g.seq++
 	g.queue.push(pending{us: us, seq: g.seq, text: g.arena[start:len(g.arena):len(g.arena)]})
-	g.pendingBytes += int64(len(line))
 }
 
 // flushUntil writes every pending line due before us.
