@@ -1,6 +1,9 @@
 package loggen
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // outGroup delivers one recipient from an outbound relay to its own domain's MX,
 // outside the system.
@@ -94,7 +97,7 @@ func (g *generator) outsideReply(t int64) string {
 	tok := g.names.token(uint64(g.r.Int64N(1 << 40)))
 	switch i {
 	case 0:
-		return head + tok[:2] + "Q" + tok[2:10]
+		return head + strings.ToUpper(tok[:11])
 	case 1:
 		return head + strconv.FormatInt(t/1e6, 10) + " a" + tok + "si" +
 			strconv.Itoa(g.r.IntN(1e9)) + "." + strconv.Itoa(g.r.IntN(300)) + " - gsmtp"
