@@ -63,13 +63,14 @@ func isDiscardReply(ev *event.Event) bool {
 // "forwarded as Q", or a Dovecot LMTP session ID ("<rcpt> SESSION Saved").
 func readReply(ev *event.Event) {
 	r := ev.Reply
+	ev.Session = amavisTask(r)
 	switch {
 	case strings.Contains(r, "queued as "):
 		ev.QueuedAs = queuedAs(r)
 	case strings.HasPrefix(r, "forwarded as "):
 		ev.QueuedAs = firstWord(r[len("forwarded as "):])
 		ev.Note = "forwarded"
-	case strings.Contains(r, " id="):
+	case strings.Contains(r, " id=") && amavisTask(r) == "":
 		ev.QueuedAs = idValue(r)
 	case strings.HasSuffix(r, " Saved"):
 		f := strings.Fields(r)
@@ -87,6 +88,31 @@ func queuedAs(r string) string {
 	}
 	id := firstWord(r[i+len("queued as "):])
 	return strings.TrimRight(id, ".,;)\"")
+}
+
+// amavisTask returns the Amavis task ID ("id=03774-01") an Amavis reply
+// names: it matches the "(03774-01)" of Amavis's own line and is no queue ID.
+// Another MTA's "id=X" gives "".
+func amavisTask(r string) string {
+	i := strings.LastIndex(r, "id=")
+	if i < 0 || (i > 0 && r[i-1] != ' ' && r[i-1] != ',') {
+		return ""
+	}
+	id := strings.TrimRight(firstWord(r[i+len("id="):]), ".,;)\"")
+	pid, task, ok := strings.Cut(id, "-")
+	if !ok || !allDigits(pid) || !allDigits(task) {
+		return ""
+	}
+	return id
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func idValue(r string) string {

@@ -64,6 +64,7 @@ func parseCheck(ev *event.Event, action, rest string) {
 	}
 	checked, trailer := cutTrailer(rest)
 	if i := strings.LastIndex(checked, " from "); i >= 0 {
+		ev.Client, ev.ClientAddr, _ = hostAddr(checked[i+len(" from "):])
 		checked = checked[:i]
 	}
 	checked = strings.TrimPrefix(strings.TrimPrefix(checked, "header "), "body ")

@@ -43,6 +43,11 @@ func parseDovecot(ev *event.Event, msg string) bool {
 	case strings.HasPrefix(rest, "forwarded to "), strings.HasPrefix(rest, "redirect action"):
 		ev.Kind = event.KindOther
 		ev.To = strings.Trim(firstWord(strings.TrimPrefix(rest, "forwarded to ")), "<>")
+	case strings.HasSuffix(rest, "but implicit keep was successful"):
+		// A failed Sieve script still stores the mail into INBOX.
+		ev.Kind = event.KindStore
+		ev.Folder = "INBOX"
+		ev.Reply = rest
 	case strings.HasPrefix(rest, "Failed to"), strings.Contains(rest, "failed"),
 		strings.HasPrefix(rest, "rejected"), strings.HasPrefix(rest, "Error"):
 		ev.Kind = event.KindStoreFail

@@ -8,6 +8,7 @@
 package parse
 
 import (
+	"bytes"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ func New(ref time.Time, loc *time.Location) *Parser {
 // Line parses one whole syslog line read from source at lineNo.
 func (p *Parser) Line(raw []byte, source string, lineNo int64) event.Event {
 	h, msg, err := p.sys.Split(raw)
+	if inner, ok := cutComposePrefix(raw); ok && err != nil {
+		h, msg, err = p.sys.Split(inner)
+	}
 	ev := event.Event{
 		Time: h.Time, Host: h.Host, Program: h.Tag, PID: h.PID, Format: h.Format,
 		Source: source, LineNo: lineNo, Line: string(raw),
@@ -40,6 +44,20 @@ func (p *Parser) Line(raw []byte, source string, lineNo int64) event.Event {
 	}
 	Body(&ev, msg)
 	return ev
+}
+
+// cutComposePrefix removes the "service_1    | " that docker compose writes
+// before each line of a container's output, which hides the syslog header.
+func cutComposePrefix(raw []byte) ([]byte, bool) {
+	i := bytes.Index(raw, []byte(" | "))
+	if i <= 0 || i > 64 {
+		return nil, false
+	}
+	name := bytes.TrimRight(raw[:i], " ")
+	if len(name) == 0 || bytes.ContainsAny(name, " \t") {
+		return nil, false
+	}
+	return raw[i+len(" | "):], true
 }
 
 // Bare parses a message body whose header came apart from it, as Loki keeps
@@ -81,10 +99,52 @@ func parseForeign(ev *event.Event, msg string) {
 		ev.Kind = event.KindOther
 		return
 	}
+	if parseMilterTag(ev, msg) || parsePolicyServer(ev, msg) {
+		return
+	}
 	unparsed(ev, "no grammar for program "+quote(ev.Program))
 }
 
 func unparsed(ev *event.Event, why string) {
 	ev.Kind = event.KindUnparsed
 	ev.Err = why
+}
+
+// parseMilterTag reads rmilter's lines, which open with a session tag
+// ("<8d3d18f36d>; ") and name the queue ID only once it exists:
+// "<tag>; mlfi_data: queue id: <QID>". The tag ties the earlier lines to it.
+func parseMilterTag(ev *event.Event, msg string) bool {
+	if !strings.HasPrefix(msg, "<") {
+		return false
+	}
+	end := strings.Index(msg, ">; ")
+	if end < 2 || strings.ContainsAny(msg[1:end], " <") {
+		return false
+	}
+	ev.Kind = event.KindOther
+	ev.Session = msg[1:end]
+	ev.Note = msg[end+len(">; "):]
+	if _, v, ok := strings.Cut(ev.Note, "queue id: <"); ok {
+		if qid, _, ok := strings.Cut(v, ">"); ok && isQueueID(qid) {
+			ev.QueueID = qid
+		}
+	}
+	return true
+}
+
+// parsePolicyServer reads a policy server's verdict in key=value form, as
+// postgrey logs it: "action=pass, reason=..., client_address=..., sender=...".
+// The client address is bare, so an IPv6 address stays whole.
+func parsePolicyServer(ev *event.Event, msg string) bool {
+	action, ok := plain(msg, "action")
+	if !ok || !strings.HasPrefix(msg, "action=") {
+		return false
+	}
+	ev.Kind = event.KindOther
+	ev.Status = action
+	ev.Client, _ = plain(msg, "client_name")
+	ev.ClientAddr, _ = plain(msg, "client_address")
+	ev.From, _ = plain(msg, "sender")
+	ev.To, _ = plain(msg, "recipient")
+	return true
 }

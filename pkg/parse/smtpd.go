@@ -69,6 +69,9 @@ func parsePolicy(ev *event.Event, msg string, noqueue bool) bool {
 	}
 	ev.Status = action
 	ev.Kind = policyKind(action)
+	if ev.Client == "" && ev.ClientAddr == "" {
+		ev.Client, ev.ClientAddr = stageClient(rest)
+	}
 	stage, rest := cutStage(rest)
 	ev.Note = stage
 	reply, trailer := cutTrailer(rest)
@@ -79,6 +82,7 @@ func parsePolicy(ev *event.Event, msg string, noqueue bool) bool {
 	if action == "proxy-accept" {
 		ev.QueuedAs = queuedAs(reply)
 	}
+	ev.Session = amavisTask(reply)
 	if ev.Kind == event.KindHeader && noqueue {
 		ev.Kind = event.KindOther
 	}
@@ -145,6 +149,24 @@ func cutTrailer(s string) (reply, trailer string) {
 		return strings.TrimSpace(s), ""
 	}
 	return strings.TrimSpace(s[:best]), s[best+2:]
+}
+
+// stageClient returns the client of a policy line's "RCPT from name[addr]: "
+// part. The first ": " ends the client, since an IPv6 address holds colons
+// but never ": ".
+func stageClient(s string) (name, addr string) {
+	c, ok := strings.CutPrefix(afterWord(s), "from ")
+	if !ok {
+		return "", ""
+	}
+	if j := strings.Index(c, ": "); j >= 0 {
+		c = c[:j]
+	}
+	if strings.ContainsAny(c, " ;") {
+		return "", ""
+	}
+	name, addr, _ = hostAddr(c)
+	return name, addr
 }
 
 func firstWord(s string) string {

@@ -84,7 +84,8 @@ func (g *graph) storeHop(s *event.Event) *Hop {
 				return h
 			}
 			if byID == nil && s.MessageID != "" && s.MessageID == h.MessageID &&
-				sameMailbox(ev.To, s.Mailbox) && absDur(ev.Time.Sub(s.Time)) < 10*time.Minute {
+				mailboxAgents[ev.Daemon] && sameMailbox(ev.To, s.Mailbox) &&
+				absDur(ev.Time.Sub(s.Time)) < 10*time.Minute {
 				byID = h
 			}
 		}
@@ -94,11 +95,22 @@ func (g *graph) storeHop(s *event.Event) *Hop {
 	}
 	var last *Hop
 	for _, h := range g.order {
-		if h.MessageID == s.MessageID && !h.arrival.After(s.Time.Add(skew)) {
+		if h.MessageID == s.MessageID && !h.arrival.After(s.Time.Add(skew)) && !passedOn(h) {
 			last = h
 		}
 	}
 	return last
+}
+
+// passedOn reports whether hop h handed its message to another hop (filter,
+// relay, forward), so that a mailbox store cannot be its own last step.
+func passedOn(h *Hop) bool {
+	for _, c := range h.Children {
+		if c.Link != LinkBounce {
+			return true
+		}
+	}
+	return false
 }
 
 // sameSession compares Dovecot session IDs, ignoring the ":R2" and ":T2"

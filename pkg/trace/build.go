@@ -18,6 +18,7 @@ type graph struct {
 	rejects  []*event.Event        // qid-less rejects, attached to sessions later
 	child    map[*event.Event]*Hop // a delivery's hop on the next host
 	loose    []*event.Event        // qid-less rejects no session claimed
+	proxied  []*event.Event        // proxy-accept lines, naming the hop after the filter
 }
 
 func hopKey(host, instance, qid string) string { return host + "/" + instance + "/" + qid }
@@ -44,6 +45,11 @@ func Build(events []event.Event) []*Trace {
 	for _, ev := range evs {
 		g.addForeign(ev)
 	}
+	for _, ev := range g.proxied {
+		if h := g.onHost(ev.Host, ev.QueuedAs); h != nil {
+			h.addEvent(ev)
+		}
+	}
 	g.link()
 	g.attachRejects()
 	g.attachStores()
@@ -60,8 +66,11 @@ func (g *graph) add(ev *event.Event) {
 		g.sessions[k] = append(g.sessions[k], ev)
 	}
 	if ev.QueueID == "" {
-		if ev.Kind == event.KindReject {
+		switch {
+		case ev.Kind == event.KindReject:
 			g.rejects = append(g.rejects, ev)
+		case ev.Kind == event.KindFilterNote && ev.QueuedAs != "":
+			g.proxied = append(g.proxied, ev)
 		}
 		return
 	}
@@ -75,24 +84,64 @@ func (g *graph) addForeign(ev *event.Event) {
 	case ev.Kind == event.KindStore || ev.Kind == event.KindStoreFail:
 		g.stores = append(g.stores, ev)
 	case ev.QueueID != "" && isForeign(ev):
-		for _, h := range g.byQID[ev.QueueID] {
-			if h.Host == ev.Host {
-				h.addEvent(ev)
-				return
-			}
+		if h := g.onHost(ev.Host, ev.QueueID); h != nil {
+			h.addEvent(ev)
+			return
 		}
 		if ev.Kind == event.KindContent {
 			g.hop(ev.Host, "", ev.QueueID, true).addEvent(ev)
 		}
+	case ev.Kind == event.KindContent:
+		// Before the queue (smtpd_proxy_filter) Amavis logs no Queue-ID: the
+		// re-injected copy it names, or the delivery that got its task ID as
+		// reply, is the hop.
+		if h := g.onHost(ev.Host, ev.QueuedAs); h != nil {
+			h.addEvent(ev)
+		} else if h := g.taskHop(ev); h != nil {
+			h.addEvent(ev)
+		}
 	}
 }
 
+// onHost returns the hop of queue ID qid on host, or nil.
+func (g *graph) onHost(host, qid string) *Hop {
+	if qid == "" {
+		return nil
+	}
+	for _, h := range g.byQID[qid] {
+		if h.Host == host {
+			return h
+		}
+	}
+	return nil
+}
+
+// taskHop finds the hop whose delivery to Amavis got the task ID of Amavis
+// line ev in its reply ("250 2.7.0 Ok, discarded, id=03774-01").
+func (g *graph) taskHop(ev *event.Event) *Hop {
+	if ev.Session == "" {
+		return nil
+	}
+	for _, h := range g.order {
+		for _, d := range h.Events {
+			if d.Kind == event.KindDelivery && d.Host == ev.Host && d.Session == ev.Session {
+				return h
+			}
+		}
+	}
+	return nil
+}
+
+// isForeign tells lines of programs other than Postfix: Dovecot, Amavis and
+// milters such as OpenDKIM, whose tag has no slash. Their queue ID names a
+// Postfix hop; it never starts one of its own.
 func isForeign(ev *event.Event) bool {
 	switch ev.Kind {
 	case event.KindStore, event.KindStoreFail, event.KindContent:
 		return true
 	}
-	return strings.HasPrefix(ev.Instance, "dovecot") || strings.HasPrefix(ev.Instance, "amavis")
+	return strings.HasPrefix(ev.Instance, "dovecot") || strings.HasPrefix(ev.Instance, "amavis") ||
+		(ev.Program != "" && !strings.Contains(ev.Program, "/") && ev.Program != "postfix")
 }
 
 func sessionKey(ev *event.Event) string {

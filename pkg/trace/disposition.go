@@ -123,7 +123,8 @@ func (g *graph) noLine(h *Hop, r *Recipient) {
 		return
 	}
 	if exp := lastOf(h, event.KindExpired); exp != nil {
-		r.Disposition, r.Final, r.Time = DispositionExpired, exp, exp.Time
+		// The status tells expired from force-expired (postsuper -e).
+		r.Disposition, r.Final, r.Time, r.Reason = DispositionExpired, exp, exp.Time, exp.Status
 		return
 	}
 	if ps := lastOf(h, event.KindPostsuper); ps != nil && ps.Status == "removed" {

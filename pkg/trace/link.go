@@ -40,9 +40,14 @@ func (g *graph) linkEvent(h *Hop, ev *event.Event) {
 			adopt(h, c, kind, false)
 		}
 	case ev.Kind == event.KindNotify:
-		if c := g.sameHost(h, ev.Child); c != nil {
-			adopt(h, c, LinkBounce, false)
+		// The notification's own lines may lie outside the window; the line
+		// naming it is enough to know it exists.
+		c := g.sameHost(h, ev.Child)
+		if c == nil {
+			c = g.hop(h.Host, h.Instance, ev.Child, true)
+			c.arrival = ev.Time
 		}
+		adopt(h, c, LinkBounce, false)
 	case ev.Kind == event.KindPickup && ev.Parent != "":
 		if p := g.sameHost(h, ev.Parent); p != nil {
 			adopt(p, h, LinkRequeue, false)
@@ -110,14 +115,19 @@ func (g *graph) findChild(h *Hop, ev *event.Event, qid string) *Hop {
 }
 
 // relayIsHost reports whether a delivery's relay names host: the relay name's
-// first label equals the host's first label, or the relay is loopback and the
-// host is the sender's own.
+// first label equals the host's first label, or the relay is given only as a
+// loopback address (127.0.0.1[127.0.0.1], localhost) and the host is the
+// sender's own. A loopback address with a host name is not enough: labs and
+// containers give every host its own address in 127.0.0.0/8.
 func relayIsHost(ev *event.Event, host string) bool {
 	if ev.RelayName == "" {
 		return false
 	}
 	if firstLabel(ev.RelayName) == firstLabel(host) {
 		return true
+	}
+	if net.ParseIP(ev.RelayName) == nil && !strings.EqualFold(ev.RelayName, "localhost") {
+		return false
 	}
 	ip := net.ParseIP(ev.RelayAddr)
 	return ip != nil && ip.IsLoopback() && ev.Host == host
@@ -145,6 +155,10 @@ func (g *graph) inferParent(h *Hop) {
 		if p == h || p.MessageID != h.MessageID || p.arrival.After(h.arrival.Add(skew)) {
 			continue
 		}
+		// One host has one clock: there a parent never arrives after its child.
+		if p.Host == h.Host && p.arrival.After(h.arrival) {
+			continue
+		}
 		if !handsTo(p, h) {
 			continue
 		}
@@ -154,6 +168,43 @@ func (g *graph) inferParent(h *Hop) {
 	}
 	if best != nil {
 		adopt(best, h, LinkRelay, true)
+		return
+	}
+	g.inferBounce(h)
+}
+
+// inferBounce links a notification whose "sender non-delivery notification"
+// line is missing (Postfix 2.2 logged none). Postfix gives the mail it makes
+// itself a Message-ID holding its own queue ID (<YYYYMMDDhhmmss.QID@host>);
+// such a hop with no client or pickup of its own is taken as the bounce of
+// the latest hop on its host that bounced a recipient just before it.
+func (g *graph) inferBounce(h *Hop) {
+	if !strings.Contains(h.MessageID, "."+h.QueueID+"@") || h.Client != "" {
+		return
+	}
+	for _, ev := range h.Events {
+		if ev.Kind == event.KindPickup || ev.Kind == event.KindClient {
+			return
+		}
+	}
+	var best *Hop
+	var bestAt time.Time
+	for _, p := range g.order {
+		if p == h || p.Host != h.Host {
+			continue
+		}
+		for _, ev := range p.Events {
+			if ev.Kind != event.KindDelivery || ev.Status != "bounced" ||
+				ev.Time.After(h.arrival) || h.arrival.Sub(ev.Time) > skew {
+				continue
+			}
+			if best == nil || ev.Time.After(bestAt) {
+				best, bestAt = p, ev.Time
+			}
+		}
+	}
+	if best != nil {
+		adopt(best, h, LinkBounce, true)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 func (g *graph) traces() []*Trace {
 	var out []*Trace
 	for _, h := range g.order {
-		if h.Parent == nil {
+		if h.Parent == nil && !probeOnly(h) {
 			out = append(out, g.message(h))
 		}
 	}
@@ -56,6 +56,21 @@ func (g *graph) message(root *Hop) *Trace {
 	return t
 }
 
+// probeOnly reports whether a hop is an address verification probe: its
+// deliveries are all probe results. Probes are not messages.
+func probeOnly(h *Hop) bool {
+	probe := false
+	for _, ev := range h.Events {
+		if ev.Kind == event.KindDelivery {
+			if !isProbe(ev) {
+				return false
+			}
+			probe = true
+		}
+	}
+	return probe && len(h.Children) == 0
+}
+
 func sortChildren(h *Hop) {
 	sort.SliceStable(h.Children, func(i, j int) bool {
 		return h.Children[i].arrival.Before(h.Children[j].arrival)
@@ -92,9 +107,13 @@ func rejectedAttempt(rejects []*event.Event) *Trace {
 	t := &Trace{From: h.From, Hops: []*Hop{h}}
 	for _, r := range rejects {
 		h.addEvent(r)
+		d := DispositionRejected
+		if r.Status == "discard" || r.Status == "milter-discard" {
+			d = DispositionDiscarded // accepted, then dropped: the client saw success
+		}
 		t.Recipients = append(t.Recipients, &Recipient{
 			Address: r.To, Path: []string{r.Host}, Hops: []*Hop{h},
-			Disposition: DispositionRejected, Reason: r.Reply, DSN: r.DSN,
+			Disposition: d, Reason: r.Reply, DSN: r.DSN,
 			Time: r.Time, Final: r,
 		})
 	}

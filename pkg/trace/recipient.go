@@ -72,6 +72,9 @@ func (g *graph) walk(h *Hop, r *Recipient) []*Recipient {
 		r.Path = append(r.Path, h.Host)
 	}
 	groups := deliveriesFor(h, r.Address)
+	if c := requeued(h); c != nil && pending(groups) {
+		return g.walk(c, r)
+	}
 	if len(groups) == 0 {
 		g.undelivered(h, r)
 		return []*Recipient{r}
@@ -85,6 +88,29 @@ func (g *graph) walk(h *Hop, r *Recipient) []*Recipient {
 		out = append(out, g.conclude(h, rr, grp.final)...)
 	}
 	return out
+}
+
+// requeued returns the copy postsuper -r made of hop h, if any.
+func requeued(h *Hop) *Hop {
+	for _, c := range h.Children {
+		if c.Link == LinkRequeue {
+			return c
+		}
+	}
+	return nil
+}
+
+// pending reports whether a recipient's delivery lines in a hop leave it
+// still queued there: none at all, or a single deferral.
+func pending(groups []deliveryGroup) bool {
+	if len(groups) == 0 {
+		return true
+	}
+	if len(groups) > 1 {
+		return false
+	}
+	st := strings.ToLower(groups[0].final.Status)
+	return st == "deferred" || st == "softbounce"
 }
 
 func (r *Recipient) fork(to string) *Recipient {
