@@ -22,11 +22,25 @@ type Term struct {
 	// tag). Sources match it as plain text, never as a pattern.
 	Text string
 	// QueueID asks for the lines of one queued copy: those whose queue ID
-	// field is this ID.
+	// field is this ID, and those that name it as the next hop's, a
+	// notification's or a requeued copy's.
 	QueueID string
 	// PID asks for the lines one process wrote on Host, such as an smtpd
-	// session whose rejects carry no queue ID.
+	// session whose rejects carry no queue ID. A process lives for many
+	// sessions, so a PID term should come with a window.
 	PID int
+	// Since and Until narrow this term to a window inside the query's; zero
+	// bounds are the query's own.
+	Since time.Time
+	Until time.Time
+}
+
+// Covers reports whether t falls in the term's own window.
+func (t Term) Covers(at time.Time) bool {
+	if !t.Since.IsZero() && at.Before(t.Since) {
+		return false
+	}
+	return t.Until.IsZero() || !at.After(t.Until)
 }
 
 // Query is one round of questions. A line is wanted when it matches any term

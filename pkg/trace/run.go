@@ -62,14 +62,39 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 			return nil, err
 		}
 		selected := Select(Build(c.events), seed)
-		q = logsource.Query{Terms: newTerms(selected, asked, c.hosts)}
-		if first := earliest(selected); !first.IsZero() {
-			q.Since = first.Add(-opt.Lookback)
-		}
+		q = nextQuery(newTerms(selected, asked, c.hosts), earliest(selected), opt)
 	}
 	res.Traces = Select(Build(c.events), seed)
 	res.Lines = len(c.events)
 	return res, nil
+}
+
+// sessionWindow is how far around an smtpd client= line its session's other
+// lines (connect, rejects without a queue ID, disconnect) are looked for.
+const sessionWindow = 2 * time.Minute
+
+// nextQuery bounds a round: by the terms' own windows when every term has
+// one (a round of smtpd sessions only), else from Lookback before the
+// earliest line found so far, with no end, since a deferred copy may be
+// retried for days.
+func nextQuery(terms []logsource.Term, first time.Time, opt Options) logsource.Query {
+	q := logsource.Query{Terms: terms}
+	for i, t := range terms {
+		if t.Since.IsZero() || t.Until.IsZero() {
+			if !first.IsZero() {
+				q.Since = first.Add(-opt.Lookback)
+			}
+			q.Until = time.Time{}
+			return q
+		}
+		if i == 0 || t.Since.Before(q.Since) {
+			q.Since = t.Since
+		}
+		if t.Until.After(q.Until) {
+			q.Until = t.Until
+		}
+	}
+	return q
 }
 
 func (o Options) withDefaults() Options {
@@ -141,15 +166,21 @@ func newTerms(traces []*Trace, asked, hosts map[string]bool) []logsource.Term {
 			out = append(out, t)
 		}
 	}
+	known := map[string]bool{}
 	for _, t := range traces {
 		for _, h := range allHops(t) {
-			hopTerms(h, hosts, add)
+			known[h.QueueID] = true
+		}
+	}
+	for _, t := range traces {
+		for _, h := range allHops(t) {
+			hopTerms(h, hosts, known, add)
 		}
 	}
 	return out
 }
 
-func hopTerms(h *Hop, hosts map[string]bool, add func(logsource.Term)) {
+func hopTerms(h *Hop, hosts, known map[string]bool, add func(logsource.Term)) {
 	if h.QueueID != "" {
 		add(logsource.Term{Host: h.Host, QueueID: h.QueueID})
 	}
@@ -158,7 +189,9 @@ func hopTerms(h *Hop, hosts map[string]bool, add func(logsource.Term)) {
 	}
 	for _, ev := range h.Events {
 		for _, t := range eventTerms(h, ev, hosts) {
-			add(t)
+			if t.QueueID == "" || !known[t.QueueID] {
+				add(t)
+			}
 		}
 	}
 }
@@ -183,7 +216,8 @@ func eventTerms(h *Hop, ev *event.Event, hosts map[string]bool) []logsource.Term
 	case ev.Kind == event.KindContent && ev.QueuedAs != "":
 		return []logsource.Term{{Host: h.Host, QueueID: ev.QueuedAs}}
 	case ev.Kind == event.KindClient && ev.PID > 0:
-		return []logsource.Term{{Host: h.Host, PID: ev.PID}}
+		return []logsource.Term{{Host: h.Host, PID: ev.PID,
+			Since: ev.Time.Add(-sessionWindow), Until: ev.Time.Add(sessionWindow)}}
 	}
 	return nil
 }

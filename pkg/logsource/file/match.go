@@ -9,26 +9,28 @@ import (
 	"github.com/mailpath/mailpath/pkg/logsource"
 )
 
-// matcher picks candidate lines for a query without parsing them: text terms
-// by substring search over a whole chunk, queue and process terms by
+// matcher picks candidate lines for a query without parsing them: text and
+// queue ID terms by one substring search over a whole chunk, process terms by
 // skimming each line's header. Candidates are then parsed and checked
-// against the terms exactly (host, queue ID field, PID).
+// against the terms exactly (host, queue ID fields, PID, the term's window).
+// Queue IDs are searched as text rather than read from a fixed place in the
+// header: that works in every framing and also finds the lines that name an
+// ID as another copy's ("queued as", "notification:", "orig_id=").
 type matcher struct {
 	text  *multiSearch
-	qids  map[string]bool
 	pids  map[int]bool
 	terms []logsource.Term
 }
 
 func newMatcher(q logsource.Query) *matcher {
-	m := &matcher{qids: map[string]bool{}, pids: map[int]bool{}, terms: q.Terms}
+	m := &matcher{pids: map[int]bool{}, terms: q.Terms}
 	var texts [][]byte
 	for _, t := range q.Terms {
 		switch {
 		case t.Text != "":
 			texts = append(texts, []byte(t.Text))
 		case t.QueueID != "":
-			m.qids[t.QueueID] = true
+			texts = append(texts, []byte(t.QueueID))
 		case t.PID > 0:
 			m.pids[t.PID] = true
 		}
@@ -39,7 +41,7 @@ func newMatcher(q logsource.Query) *matcher {
 	return m
 }
 
-func (m *matcher) skims() bool { return len(m.qids) > 0 || len(m.pids) > 0 }
+func (m *matcher) skims() bool { return len(m.pids) > 0 }
 
 // candidates returns the start offsets of the lines in chunk that may match,
 // in increasing order. chunk holds whole lines only.
@@ -69,7 +71,7 @@ func (m *matcher) skimLines(chunk []byte, out []int) []int {
 			end = len(chunk) - off
 		}
 		line := chunk[off : off+end]
-		if pid, word, ok := skim(line); ok && (m.pids[pid] || m.qids[string(word)]) {
+		if pid, ok := skim(line); ok && m.pids[pid] {
 			out = append(out, off)
 		}
 		off += end + 1
@@ -85,14 +87,23 @@ func (m *matcher) wants(ev *event.Event) bool {
 		if t.Host != "" && ev.Kind != event.KindUnparsed && ev.Host != t.Host {
 			continue
 		}
+		if !ev.Time.IsZero() && !t.Covers(ev.Time) {
+			continue
+		}
 		switch {
 		case t.Text != "" && strings.Contains(ev.Line, t.Text):
 			return true
-		case t.QueueID != "" && (ev.QueueID == t.QueueID):
-			return ev.Kind != event.KindUnparsed
+		case t.QueueID != "" && namesQueue(ev, t.QueueID):
+			return true
 		case t.PID > 0 && ev.PID == t.PID && ev.Host == t.Host:
 			return true
 		}
 	}
 	return false
+}
+
+// namesQueue reports whether a parsed line is about queue ID qid: its own, or
+// the copy it hands to, notifies with or was requeued from.
+func namesQueue(ev *event.Event, qid string) bool {
+	return ev.QueueID == qid || ev.QueuedAs == qid || ev.Child == qid || ev.Parent == qid
 }
