@@ -89,6 +89,8 @@ func cutDovecotPrefix(msg string) (proto, user, session, rest string, ok bool) {
 	}
 	rest = strings.TrimPrefix(after, ": ")
 	if session == "" {
+		// 2.2 puts the level before the session word: "lmtp(u): Info: S: ".
+		rest = stripLevel(rest)
 		if word, tail, found := strings.Cut(rest, ": "); found && !strings.Contains(word, " ") &&
 			!strings.Contains(word, "=") && !isLevel(word) && word != "sieve" {
 			session, rest = word, tail
