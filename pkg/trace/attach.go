@@ -74,28 +74,26 @@ func (g *graph) attachStores() {
 }
 
 func (g *graph) storeHop(s *event.Event) *Hop {
-	var byID *Hop
-	for _, h := range g.order {
+	if s.Session != "" {
+		if h := g.ix.bySession[baseSession(s.Session)]; h != nil {
+			return h
+		}
+	}
+	if s.MessageID == "" {
+		return nil
+	}
+	hops := g.ix.byMsgID[s.MessageID]
+	for _, h := range hops {
 		for _, ev := range h.Events {
-			if ev.Kind != event.KindDelivery {
-				continue
-			}
-			if s.Session != "" && sameSession(ev.Session, s.Session) {
+			if ev.Kind == event.KindDelivery && mailboxAgents[ev.Daemon] &&
+				sameMailbox(ev.To, s.Mailbox) && absDur(ev.Time.Sub(s.Time)) < 10*time.Minute {
 				return h
-			}
-			if byID == nil && s.MessageID != "" && s.MessageID == h.MessageID &&
-				mailboxAgents[ev.Daemon] && sameMailbox(ev.To, s.Mailbox) &&
-				absDur(ev.Time.Sub(s.Time)) < 10*time.Minute {
-				byID = h
 			}
 		}
 	}
-	if byID != nil || s.MessageID == "" {
-		return byID
-	}
 	var last *Hop
-	for _, h := range g.order {
-		if h.MessageID == s.MessageID && !h.arrival.After(s.Time.Add(skew)) && !passedOn(h) {
+	for _, h := range hops {
+		if !h.arrival.After(s.Time.Add(skew)) && !passedOn(h) {
 			last = h
 		}
 	}
@@ -116,19 +114,7 @@ func passedOn(h *Hop) bool {
 // sameSession compares Dovecot session IDs, ignoring the ":R2" and ":T2"
 // suffixes Dovecot adds for later recipients and transactions.
 func sameSession(a, b string) bool {
-	if a == "" || b == "" {
-		return false
-	}
-	if a == b {
-		return true
-	}
-	cut := func(s string) string {
-		if i := strings.IndexByte(s, ':'); i > 0 {
-			return s[:i]
-		}
-		return s
-	}
-	return cut(a) == cut(b)
+	return a != "" && b != "" && baseSession(a) == baseSession(b)
 }
 
 // sameMailbox compares a Postfix recipient with a Dovecot user, which may be

@@ -13,6 +13,9 @@ import (
 	"github.com/mailpath/mailpath/pkg/trace"
 )
 
+// benchBytes is the size of the generated log BenchmarkParseCorrelate reads.
+var benchBytes int64 = 32 << 20
+
 // BenchmarkParseCorrelate measures the engine's full-parse throughput: every
 // line of a generated 32 MiB multi-host log parsed into an event, then all
 // events correlated into traces. Tracing one seed reads far less (see
@@ -21,7 +24,7 @@ import (
 func BenchmarkParseCorrelate(b *testing.B) {
 	var log bytes.Buffer
 	var messages int
-	_, err := loggen.Generate(&log, loggen.Config{Seed: 3, TargetBytes: 32 << 20},
+	_, err := loggen.Generate(&log, loggen.Config{Seed: 3, TargetBytes: benchBytes},
 		func(loggen.Message) { messages++ })
 	require.NoError(b, err)
 	data := log.Bytes()

@@ -19,6 +19,7 @@ type graph struct {
 	child    map[*event.Event]*Hop // a delivery's hop on the next host
 	loose    []*event.Event        // qid-less rejects no session claimed
 	proxied  []*event.Event        // proxy-accept lines, naming the hop after the filter
+	ix       *index
 }
 
 func hopKey(host, instance, qid string) string { return host + "/" + instance + "/" + qid }
@@ -42,6 +43,7 @@ func Build(events []event.Event) []*Trace {
 	for _, ev := range evs {
 		g.add(ev)
 	}
+	g.reindex()
 	for _, ev := range evs {
 		g.addForeign(ev)
 	}
@@ -50,6 +52,7 @@ func Build(events []event.Event) []*Trace {
 			h.addEvent(ev)
 		}
 	}
+	g.reindex()
 	g.link()
 	g.attachRejects()
 	g.attachStores()
@@ -122,14 +125,7 @@ func (g *graph) taskHop(ev *event.Event) *Hop {
 	if ev.Session == "" {
 		return nil
 	}
-	for _, h := range g.order {
-		for _, d := range h.Events {
-			if d.Kind == event.KindDelivery && d.Host == ev.Host && d.Session == ev.Session {
-				return h
-			}
-		}
-	}
-	return nil
+	return g.ix.byTask[ev.Host+"|"+ev.Session]
 }
 
 // isForeign tells lines of programs other than Postfix: Dovecot, Amavis and

@@ -151,8 +151,8 @@ func (g *graph) inferParent(h *Hop) {
 		return
 	}
 	var best *Hop
-	for _, p := range g.order {
-		if p == h || p.MessageID != h.MessageID || p.arrival.After(h.arrival.Add(skew)) {
+	for _, p := range g.ix.byMsgID[h.MessageID] {
+		if p == h || p.arrival.After(h.arrival.Add(skew)) {
 			continue
 		}
 		// One host has one clock: there a parent never arrives after its child.
@@ -189,8 +189,8 @@ func (g *graph) inferBounce(h *Hop) {
 	}
 	var best *Hop
 	var bestAt time.Time
-	for _, p := range g.order {
-		if p == h || p.Host != h.Host {
+	for _, p := range g.ix.byHost[h.Host] {
+		if p == h {
 			continue
 		}
 		for _, ev := range p.Events {
