@@ -3,6 +3,7 @@ package trace
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -17,8 +18,13 @@ type Options struct {
 	MaxRounds int
 	// Lookback is how far before the earliest line found so far later rounds
 	// search, for lines of a queue ID written before its Message-ID line
-	// (an smtpd client= line, a notification's own lines). Default 15m.
+	// (an smtpd client= line, a notification's own lines). Default 10m.
 	Lookback time.Duration
+	// Follow is how far after the latest line found so far later rounds
+	// search at first. Copies that are still open at that horizon (no
+	// "removed", not expired: deferred, held, in flight) are then followed to
+	// the end of the logs in one more round. Default 10m.
+	Follow time.Duration
 }
 
 // Result is the outcome of [Run].
@@ -51,6 +57,7 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 		asked[termKey(t)] = true
 	}
 	q := logsource.Query{Terms: terms, Since: seed.Since, Until: seed.Until}
+	var horizon time.Time // where bounded follow-up rounds stopped
 	for len(q.Terms) > 0 {
 		if res.Rounds == opt.MaxRounds {
 			res.Partial = true
@@ -62,7 +69,15 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 			return nil, err
 		}
 		selected := Select(Build(c.events), seed)
-		q = nextQuery(newTerms(selected, asked, c.hosts), earliest(selected), opt)
+		first, last := spanOf(selected)
+		q = nextQuery(newTerms(selected, asked, c.hosts), first, last, opt)
+		if !q.Until.IsZero() && len(q.Terms) > 0 && q.Terms[0].Until.IsZero() {
+			horizon = maxTime(horizon, q.Until)
+		}
+		if len(q.Terms) == 0 && !horizon.IsZero() {
+			q = continuation(selected, horizon, seed, asked)
+			horizon = time.Time{}
+		}
 	}
 	res.Traces = Select(Build(c.events), seed)
 	res.Lines = len(c.events)
@@ -75,16 +90,18 @@ const sessionWindow = 2 * time.Minute
 
 // nextQuery bounds a round: by the terms' own windows when every term has
 // one (a round of smtpd sessions only), else from Lookback before the
-// earliest line found so far, with no end, since a deferred copy may be
-// retried for days.
-func nextQuery(terms []logsource.Term, first time.Time, opt Options) logsource.Query {
+// earliest line found so far to Follow after the latest. Open-ended terms
+// come first in the query.
+func nextQuery(terms []logsource.Term, first, last time.Time, opt Options) logsource.Query {
 	q := logsource.Query{Terms: terms}
+	sort.SliceStable(terms, func(i, j int) bool {
+		return terms[i].Until.IsZero() && !terms[j].Until.IsZero()
+	})
 	for i, t := range terms {
 		if t.Since.IsZero() || t.Until.IsZero() {
 			if !first.IsZero() {
-				q.Since = first.Add(-opt.Lookback)
+				q.Since, q.Until = first.Add(-opt.Lookback), last.Add(opt.Follow)
 			}
-			q.Until = time.Time{}
 			return q
 		}
 		if i == 0 || t.Since.Before(q.Since) {
@@ -97,12 +114,50 @@ func nextQuery(terms []logsource.Term, first time.Time, opt Options) logsource.Q
 	return q
 }
 
+// continuation asks, from the horizon of the bounded rounds to the end of the
+// seed's window, for the lines of every copy not yet closed: a deferred
+// copy is retried, a held one released, for days.
+func continuation(traces []*Trace, horizon time.Time, seed Seed,
+	asked map[string]bool) logsource.Query {
+	q := logsource.Query{Since: horizon, Until: seed.Until}
+	for _, t := range traces {
+		for _, h := range allHops(t) {
+			if h.QueueID == "" || closed(h) {
+				continue
+			}
+			term := logsource.Term{Host: h.Host, QueueID: h.QueueID}
+			if k := "continue|" + termKey(term); !asked[k] {
+				asked[k] = true
+				q.Terms = append(q.Terms, term)
+			}
+		}
+	}
+	return q
+}
+
+// closed reports whether a copy's last line is in: qmgr removed or expired
+// it, or an administrator deleted it.
+func closed(h *Hop) bool {
+	for _, ev := range h.Events {
+		switch {
+		case ev.Kind == event.KindRemoved, ev.Kind == event.KindExpired:
+			return true
+		case ev.Kind == event.KindPostsuper && ev.Status == "removed":
+			return true
+		}
+	}
+	return false
+}
+
 func (o Options) withDefaults() Options {
 	if o.MaxRounds <= 0 {
 		o.MaxRounds = 8
 	}
 	if o.Lookback <= 0 {
-		o.Lookback = 15 * time.Minute
+		o.Lookback = 10 * time.Minute
+	}
+	if o.Follow <= 0 {
+		o.Follow = 10 * time.Minute
 	}
 	return o
 }
@@ -230,12 +285,20 @@ func allHops(t *Trace) []*Hop {
 	return hops
 }
 
-func earliest(traces []*Trace) time.Time {
-	var first time.Time
+// spanOf returns the earliest and latest line time of the traces.
+func spanOf(traces []*Trace) (first, last time.Time) {
 	for _, t := range traces {
 		if !t.First.IsZero() && (first.IsZero() || t.First.Before(first)) {
 			first = t.First
 		}
+		last = maxTime(last, t.Last)
 	}
-	return first
+	return first, last
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
