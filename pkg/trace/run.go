@@ -84,8 +84,10 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 	return res, nil
 }
 
-// sessionWindow is how far around an smtpd client= line its session's other
-// lines (connect, rejects without a queue ID, disconnect) are looked for.
+// sessionWindow is how far before an smtpd client= line its session's
+// rejects without a queue ID are looked for. smtpd opens the queue file at
+// the first accepted recipient, so the recipients it refused before carry
+// NOQUEUE and come first; those it refuses later carry the queue ID.
 const sessionWindow = 2 * time.Minute
 
 // nextQuery bounds a round: by the terms' own windows when every term has
@@ -272,7 +274,7 @@ func eventTerms(h *Hop, ev *event.Event, hosts map[string]bool) []logsource.Term
 		return []logsource.Term{{Host: h.Host, QueueID: ev.QueuedAs}}
 	case ev.Kind == event.KindClient && ev.PID > 0:
 		return []logsource.Term{{Host: h.Host, PID: ev.PID,
-			Since: ev.Time.Add(-sessionWindow), Until: ev.Time.Add(sessionWindow)}}
+			Since: ev.Time.Add(-sessionWindow), Until: ev.Time.Add(time.Second)}}
 	}
 	return nil
 }

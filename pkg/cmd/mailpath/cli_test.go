@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var recorded = filepath.Join("..", "..", "..", "lab", "recorded")
+
+func TestExitStatus(t *testing.T) {
+	logPath := filepath.Join(recorded, "mail-rfc3164.log")
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no seed is bad usage", []string{"trace", "--logs", logPath}, exitBadInput, "no seed"},
+		{"two seeds are bad usage",
+			[]string{"trace", "--logs", logPath, "--from", "a@b", "--to", "c@d"},
+			exitBadInput, "more than one seed"},
+		{"a queue id without host is bad usage",
+			[]string{"trace", "--logs", logPath, "--queue-id", "4F2A1C0123"},
+			exitBadInput, "HOST:QID"},
+		{"an unreadable file is named",
+			[]string{"trace", "--logs", "/nonexistent/mail.log", "--from", "a@b"},
+			exitBadInput, "/nonexistent/mail.log"},
+		{"a bad time is named",
+			[]string{"trace", "--logs", logPath, "--from", "a@b", "--since", "yesterday"},
+			exitBadInput, "--since"},
+		{"no logs is bad usage", []string{"trace", "--from", "a@b"}, exitBadInput, "--logs"},
+		{"nothing matching exits 1 and says so",
+			[]string{"trace", "--logs", logPath, "--message-id", "<nobody@nowhere.invalid>"},
+			exitNoMatch, "no message matched"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tc.args, &stdout, &stderr)
+			require.Equal(t, tc.code, code, "stderr: %s", stderr.String())
+			require.Contains(t, stderr.String(), tc.stderr)
+		})
+	}
+}
+
+// TestBrokenLinesDoNotStopATrace damages a copy of the lab log with binary,
+// truncated and overlong lines that carry the traced Message-ID, and checks
+// that the trace still comes out as the key says and that the damaged lines
+// are counted and named on stderr.
+func TestBrokenLinesDoNotStopATrace(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(recorded, "mail-rfc3164.log"))
+	require.NoError(t, err)
+	id := "plain.edd705@client.lab.mailpath.test"
+	junk := []string{
+		"\x00\x01\x02\xff\xfe binary " + id + " \x00",
+		"Dec  3 11:4",
+		"Dec  3 11:41:22 mx1 postfix-mx1/cleanup[1]: trunc " + id[:10],
+		strings.Repeat("z", 9<<20) + " " + id,
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		b.WriteString(l)
+		if i%50 == 10 && len(junk) > 0 {
+			b.WriteString(junk[0] + "\n")
+			junk = junk[1:]
+		}
+	}
+	b.WriteString("Dec  3 11:59:59 mx1 postfix-mx1/qmgr[9]: cut off at the end " + id)
+	p := filepath.Join(t.TempDir(), "damaged.log")
+	require.NoError(t, os.WriteFile(p, []byte(b.String()), 0o644))
+
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"trace", "--json", "--tz", "UTC", "--logs", p, "--message-id", id},
+		&stdout, &stderr)
+	require.Equal(t, exitMatched, code, "stderr: %s", stderr.String())
+	require.Contains(t, stderr.String(), "3 line(s) could not be parsed")
+	require.Contains(t, stderr.String(), "damaged.log:")
+	require.Contains(t, stdout.String(), `"disposition":"delivered"`)
+	require.Contains(t, stdout.String(), `"path":["mx1","filter1","store"]`)
+}
