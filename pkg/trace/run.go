@@ -17,13 +17,14 @@ type Options struct {
 	// after the first asks only for IDs the previous rounds discovered.
 	MaxRounds int
 	// Lookback is how far before the earliest line found so far later rounds
-	// search, for lines of a queue ID written before its Message-ID line
-	// (an smtpd client= line, a notification's own lines). Default 10m.
+	// search, for lines of a queue ID written before its Message-ID line: an
+	// smtpd client= line is logged at the first accepted recipient, cleanup's
+	// message-id= as soon as the headers are in, seconds later. Default 2m.
 	Lookback time.Duration
 	// Follow is how far after the latest line found so far later rounds
 	// search at first. Copies that are still open at that horizon (no
 	// "removed", not expired: deferred, held, in flight) are then followed to
-	// the end of the logs in one more round. Default 10m.
+	// the end of the logs in one more round. Default 5m.
 	Follow time.Duration
 }
 
@@ -156,10 +157,10 @@ func (o Options) withDefaults() Options {
 		o.MaxRounds = 8
 	}
 	if o.Lookback <= 0 {
-		o.Lookback = 10 * time.Minute
+		o.Lookback = 2 * time.Minute
 	}
 	if o.Follow <= 0 {
-		o.Follow = 10 * time.Minute
+		o.Follow = 5 * time.Minute
 	}
 	return o
 }

@@ -57,7 +57,7 @@ func (f *logFile) scan(ctx context.Context, m *matcher, q logsource.Query,
 	}
 	defer fh.Close()
 	start := f.startMark(q.Since, opt.Slack)
-	bounds, err := splitRange(fh, start.off, f.size, opt.Workers)
+	bounds, err := splitRange(fh, start.off, f.endOffset(q.Until, opt.Slack), opt.Workers)
 	if err != nil {
 		return nil, fmt.Errorf("reading log file: path=%s: %w", f.path, err)
 	}
@@ -137,6 +137,23 @@ func (f *logFile) startMark(since time.Time, slack time.Duration) mark {
 		start = mk
 	}
 	return start
+}
+
+// endOffset returns the offset of the first checkpoint more than slack after
+// until, or the file's size: workers split only the part a window covers.
+func (f *logFile) endOffset(until time.Time, slack time.Duration) int64 {
+	if until.IsZero() {
+		return f.size
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	limit := until.Add(slack)
+	for _, mk := range f.marks {
+		if mk.t.After(limit) {
+			return mk.off
+		}
+	}
+	return f.size
 }
 
 // splitRange cuts [from, to) into up to n ranges that start at line starts.

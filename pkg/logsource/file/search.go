@@ -11,6 +11,10 @@ import "bytes"
 type multiSearch struct {
 	m     int // the shortest pattern's length; windows are m bytes
 	shift [1 << 16]uint8
+	// first marks the blocks patterns start with. A window whose end block
+	// matches a pattern's is checked against it only when its start block is
+	// marked: log text is full of digit pairs that end some queue ID.
+	first [1 << 16 / 64]uint64
 	byEnd map[uint16][][]byte // patterns by the block ending their first m bytes
 	short [][]byte            // patterns under 4 bytes, searched with bytes.Index
 }
@@ -40,6 +44,8 @@ func newMultiSearch(patterns [][]byte) *multiSearch {
 		}
 		end := block(p[s.m-2], p[s.m-1])
 		s.byEnd[end] = append(s.byEnd[end], p)
+		f := block(p[0], p[1])
+		s.first[f>>6] |= 1 << (f & 63)
 	}
 	return s
 }
@@ -70,6 +76,10 @@ func (s *multiSearch) each(hay []byte, f func(off int)) {
 			continue
 		}
 		start := i - m + 1
+		if f := block(hay[start], hay[start+1]); s.first[f>>6]&(1<<(f&63)) == 0 {
+			i++
+			continue
+		}
 		for _, p := range s.byEnd[b] {
 			if start+len(p) <= len(hay) && bytes.Equal(hay[start:start+len(p)], p) {
 				f(start)
