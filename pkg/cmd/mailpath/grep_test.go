@@ -169,7 +169,8 @@ func checkAgainstTruth(t testing.TB, want loggen.Message, out []byte) {
 
 // BenchmarkTraceVersusGrep times grep -F and a trace of the same Message-ID
 // in the same generated log, for benchstat to compare (MAILPATH_BENCH_MIB
-// sets the size, default 256).
+// sets the size, default 256): go test -bench TraceVersusGrep -count 6 | go tool
+// benchstat -col /tool -.
 func BenchmarkTraceVersusGrep(b *testing.B) {
 	size := int64(256 << 20)
 	if v := os.Getenv("MAILPATH_BENCH_MIB"); v != "" {
@@ -182,14 +183,14 @@ func BenchmarkTraceVersusGrep(b *testing.B) {
 	log := makeBigLog(b, dir, size)
 	msg := log.target(b)
 	warm(b, log.path)
-	b.Run("grep", func(b *testing.B) {
+	b.Run("tool=grep", func(b *testing.B) {
 		for b.Loop() {
 			var out bytes.Buffer
 			timed(b, &out, "grep", "-F", strings.Trim(msg.MessageID, "<>"), log.path)
 		}
 		b.SetBytes(size)
 	})
-	b.Run("mailpath", func(b *testing.B) {
+	b.Run("tool=mailpath", func(b *testing.B) {
 		for b.Loop() {
 			var out bytes.Buffer
 			timed(b, &out, bin, "trace", "--json", "--tz", "UTC", "--logs", log.path,
