@@ -36,7 +36,8 @@ func TestSplit(t *testing.T) {
 			Header{Time: time.Date(2027, 1, 1, 11, 0, 0, 0, time.UTC), Host: "mx1",
 				Tag: "postfix/qmgr", PID: 9, Format: event.FormatRFC3164}, "x"},
 		{"accepts a PRI prefix", jan, time.UTC,
-			"<22>Mar  9 12:53:44 pro-mailer01-v postfix-In/smtpd[24583]: disconnect from x[192.0.2.9]",
+			"<22>Mar  9 12:53:44 pro-mailer01-v postfix-In/smtpd[24583]: " +
+				"disconnect from x[192.0.2.9]",
 			Header{Time: time.Date(2026, 3, 9, 12, 53, 44, 0, time.UTC), Host: "pro-mailer01-v",
 				Tag: "postfix-In/smtpd", PID: 24583, Format: event.FormatRFC3164},
 			"disconnect from x[192.0.2.9]"},
@@ -51,7 +52,8 @@ func TestSplit(t *testing.T) {
 				Tag: "postfix/smtp", PID: 1010314, Format: event.FormatISO8601},
 			"A89EB7629C3: to=<b@x>"},
 		{"reads RFC 5424 and drops the space a BSD message keeps", jan, time.UTC,
-			"<22>1 2026-12-03T10:11:12.123456+00:00 mx1 postfix-mx1/smtpd 123 - -  E8339132AB: client=a[127.0.0.1]",
+			"<22>1 2026-12-03T10:11:12.123456+00:00 mx1 postfix-mx1/smtpd 123 - -  " +
+				"E8339132AB: client=a[127.0.0.1]",
 			Header{Time: time.Date(2026, 12, 3, 10, 11, 12, 123456000, time.UTC), Host: "mx1",
 				Tag: "postfix-mx1/smtpd", PID: 123, Format: event.FormatRFC5424},
 			"E8339132AB: client=a[127.0.0.1]"},
@@ -74,7 +76,8 @@ func TestSplit(t *testing.T) {
 
 func TestSplitFailsWithAReason(t *testing.T) {
 	p := NewParser(time.Now(), time.UTC)
-	for _, line := range []string{"", "Dec  3 10:1", "\x00\x01\x02", "2015-09-22 17:36:56 [2035] x"} {
+	bad := []string{"", "Dec  3 10:1", "\x00\x01\x02", "2015-09-22 17:36:56 [2035] x"}
+	for _, line := range bad {
 		_, _, err := p.Split([]byte(line))
 		require.Error(t, err, "%q", line)
 		require.Contains(t, err.Error(), "frame", "%q", line)

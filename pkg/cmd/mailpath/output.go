@@ -193,41 +193,27 @@ func summary(r *trace.Recipient) string {
 	return b.String()
 }
 
-// recipientEvents lists the lines about one recipient along its hops: the
-// hop's own lines and the deliveries to this address.
+// recipientEvents lists the lines about one recipient along its hops, in the
+// trace's causal order: the hops' own lines and the deliveries to this address.
 func recipientEvents(t *trace.Trace, r *trace.Recipient) []*event.Event {
-	on := map[*trace.Hop]bool{}
+	mine := map[*event.Event]bool{}
 	for _, h := range r.Hops {
-		on[h] = true
+		for _, ev := range h.Events {
+			mine[ev] = true
+		}
 	}
 	var out []*event.Event
-	for _, h := range t.Hops {
-		if !on[h] {
-			continue
-		}
-		for _, ev := range eventsOf(t, h) {
-			if ev.To == "" || strings.EqualFold(ev.To, r.Address) ||
-				strings.EqualFold(ev.OrigTo, r.Address) || strings.EqualFold(ev.To, r.OrigTo) {
-				out = append(out, ev)
-			}
+	for _, ev := range t.Events {
+		if mine[ev] && ev.Kind != event.KindOther && isAbout(ev, r) {
+			out = append(out, ev)
 		}
 	}
 	return out
 }
 
-// eventsOf returns the hop's events in the trace's causal order.
-func eventsOf(t *trace.Trace, h *trace.Hop) []*event.Event {
-	mine := map[*event.Event]bool{}
-	for _, ev := range h.Events {
-		mine[ev] = true
-	}
-	var out []*event.Event
-	for _, ev := range t.Events {
-		if mine[ev] && ev.Kind != event.KindOther {
-			out = append(out, ev)
-		}
-	}
-	return out
+func isAbout(ev *event.Event, r *trace.Recipient) bool {
+	return ev.To == "" || strings.EqualFold(ev.To, r.Address) ||
+		strings.EqualFold(ev.OrigTo, r.Address) || strings.EqualFold(ev.To, r.OrigTo)
 }
 
 func statusWord(ev *event.Event) string {

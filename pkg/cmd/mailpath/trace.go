@@ -32,7 +32,8 @@ type traceFlags struct {
 func newTraceCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f traceFlags
 	cmd := &cobra.Command{
-		Use:   "trace --logs FILE... (--message-id ID | --queue-id HOST:QID | --from ADDR | --to ADDR | --tag TEXT)",
+		Use: "trace --logs FILE... (--message-id ID | --queue-id HOST:QID | --from ADDR |" +
+			" --to ADDR | --tag TEXT)",
 		Short: "Follow one message (or every message a seed names) through the logs",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
