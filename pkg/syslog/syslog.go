@@ -102,7 +102,8 @@ func (p *Parser) split5424(line []byte) (Header, string, error) {
 	return h, msg, frameErr(err, h, "rfc5424")
 }
 
-func (p *Parser) split3164(m gosyslog.Machine, line []byte, f event.Format) (Header, string, error) {
+func (p *Parser) split3164(m gosyslog.Machine, line []byte,
+	f event.Format) (Header, string, error) {
 	parsed, err := m.Parse(line)
 	h := Header{Format: f}
 	s, _ := parsed.(*rfc3164.SyslogMessage)
