@@ -181,6 +181,12 @@ func (h *Hop) addEvent(ev *event.Event) {
 		h.MessageID = ev.MessageID
 	case event.KindQueued, event.KindPickup:
 		if ev.From != "" || h.From == "" {
+			h.From, h.fromQmgr = ev.From, true
+		}
+	case event.KindHeader, event.KindReject:
+		// A held or refused copy never reaches qmgr; its check or reject
+		// line is the only one that names the sender.
+		if !h.fromQmgr && h.From == "" {
 			h.From = ev.From
 		}
 	case event.KindClient:

@@ -61,6 +61,7 @@ type Hop struct {
 	Children  []*Hop
 	Events    []*event.Event
 	arrival   time.Time
+	fromQmgr  bool // From came from qmgr or pickup, which outrank other lines
 }
 
 // Arrival is the time of the hop's first event.
