@@ -102,6 +102,3 @@ type Event struct {
 	// Err says why a line is unparsed.
 	Err string `json:"error,omitempty"`
 }
-
-// HasQueue reports whether the event belongs to a queued copy.
-func (e *Event) HasQueue() bool { return e.QueueID != "" }

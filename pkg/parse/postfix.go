@@ -19,7 +19,7 @@ var postfixDaemons = map[string]bool{
 	"postqueue": true, "anvil": true, "dnsblog": true, "tlsmgr": true, "scache": true,
 	"verify": true, "proxymap": true, "trivial-rewrite": true, "showq": true,
 	"tlsproxy": true, "postlogd": true, "flush": true, "qmqpd": true, "spawn": true,
-	"policy-spf": false, "postmulti": true,
+	"postmulti": true,
 }
 
 // cutQueueID splits "QID: rest". Queue IDs are told by shape and position,

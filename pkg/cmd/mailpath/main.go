@@ -4,10 +4,11 @@
 //	mailpath trace --logs /var/log/mail.log --message-id '<id@example.com>'
 //
 // Exit status: 0 when a trace matched, 1 when nothing did, 2 for bad usage
-// or unreadable input.
+// or unreadable input, 130 when interrupted.
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +50,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errNoMatch):
 		fmt.Fprintln(stderr, "mailpath:", err)
 		return exitNoMatch
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "mailpath: interrupted")
+		return exitInterrupt
 	default:
 		fmt.Fprintln(stderr, "mailpath:", err)
 		return exitBadInput

@@ -17,7 +17,6 @@ import (
 	"os"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -221,5 +220,3 @@ func firstTime(r io.Reader, p *parse.Parser) time.Time {
 	}
 	return time.Time{}
 }
-
-func (f *logFile) String() string { return strings.TrimSpace(f.path) }
