@@ -9,13 +9,16 @@ package logsource
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/mailpath/mailpath/pkg/event"
 )
 
-// Term is one property a wanted line has. Exactly one of Text, QueueID and
-// PID is set. Host narrows the term to one host's lines; "" means any host.
+// Term is one property a wanted line has. At most one of Text, QueueID and
+// PID is set; a term with none of them asks for every line (of Host, when
+// set), as a search over a time range does. Host narrows the term to one
+// host's lines; "" means any host.
 type Term struct {
 	Host string
 	// Text is a substring the line must contain (a Message-ID, an address, a
@@ -33,6 +36,53 @@ type Term struct {
 	// bounds are the query's own.
 	Since time.Time
 	Until time.Time
+}
+
+// Matches reports whether a parsed line has the term's property. Unparsed
+// lines match a text term that they contain, whatever their host, so that
+// a damaged line is counted and shown rather than lost.
+func (t Term) Matches(ev *event.Event) bool {
+	if t.Host != "" && ev.Kind != event.KindUnparsed && ev.Host != t.Host {
+		return false
+	}
+	if !ev.Time.IsZero() && !t.Covers(ev.Time) {
+		return false
+	}
+	switch {
+	case t.Text != "":
+		return strings.Contains(ev.Line, t.Text)
+	case t.QueueID != "":
+		return NamesQueue(ev, t.QueueID)
+	case t.PID > 0:
+		return ev.PID == t.PID && ev.Host == t.Host
+	}
+	return true
+}
+
+// All reports whether the term asks for every line (of its host).
+func (t Term) All() bool { return t.Text == "" && t.QueueID == "" && t.PID == 0 }
+
+// Wants reports whether a parsed line matches any of the query's terms and
+// falls in its window.
+func (q Query) Wants(ev *event.Event) bool {
+	if !ev.Time.IsZero() {
+		if (!q.Since.IsZero() && ev.Time.Before(q.Since)) ||
+			(!q.Until.IsZero() && ev.Time.After(q.Until)) {
+			return false
+		}
+	}
+	for _, t := range q.Terms {
+		if t.Matches(ev) {
+			return true
+		}
+	}
+	return false
+}
+
+// NamesQueue reports whether a parsed line is about queue ID qid: its own, or
+// the copy it hands to, notifies with or was requeued from.
+func NamesQueue(ev *event.Event, qid string) bool {
+	return ev.QueueID == qid || ev.QueuedAs == qid || ev.Child == qid || ev.Parent == qid
 }
 
 // Covers reports whether t falls in the term's own window.

@@ -112,21 +112,20 @@ func (s *Source) Find(ctx context.Context, q logsource.Query) (logsource.Result,
 		if err != nil {
 			return res, err
 		}
-		s.keep(&res, f, hits, m, q)
+		s.keep(&res, f, hits, q)
 	}
 	return res, nil
 }
 
 // keep parses the candidate lines of one file and keeps the wanted ones.
-func (s *Source) keep(res *logsource.Result, f *logFile, hits []hit, m *matcher,
-	q logsource.Query) {
+func (s *Source) keep(res *logsource.Result, f *logFile, hits []hit, q logsource.Query) {
 	p := parse.New(f.mtime, s.opt.Location)
 	for _, h := range hits {
 		ev := p.Line(h.line, f.path, h.lineNo)
 		if h.cut {
 			ev.Kind, ev.Err = event.KindUnparsed, "line longer than the read buffer, cut"
 		}
-		if !m.wants(&ev) || !inWindow(&ev, q) {
+		if !q.Wants(&ev) {
 			continue
 		}
 		if ev.Kind == event.KindUnparsed {
@@ -134,16 +133,6 @@ func (s *Source) keep(res *logsource.Result, f *logFile, hits []hit, m *matcher,
 		}
 		res.Events = append(res.Events, ev)
 	}
-}
-
-func inWindow(ev *event.Event, q logsource.Query) bool {
-	if ev.Time.IsZero() {
-		return true
-	}
-	if !q.Since.IsZero() && ev.Time.Before(q.Since) {
-		return false
-	}
-	return q.Until.IsZero() || !ev.Time.After(q.Until)
 }
 
 // logFile is one file of the set, with what earlier passes learnt about it.

@@ -3,9 +3,7 @@ package file
 import (
 	"bytes"
 	"slices"
-	"strings"
 
-	"github.com/mailpath/mailpath/pkg/event"
 	"github.com/mailpath/mailpath/pkg/logsource"
 )
 
@@ -17,13 +15,13 @@ import (
 // header: that works in every framing and also finds the lines that name an
 // ID as another copy's ("queued as", "notification:", "orig_id=").
 type matcher struct {
-	text  *multiSearch
-	pids  map[int]bool
-	terms []logsource.Term
+	text *multiSearch
+	pids map[int]bool
+	all  bool // some term asks for every line
 }
 
 func newMatcher(q logsource.Query) *matcher {
-	m := &matcher{pids: map[int]bool{}, terms: q.Terms}
+	m := &matcher{pids: map[int]bool{}}
 	var texts [][]byte
 	for _, t := range q.Terms {
 		switch {
@@ -33,6 +31,8 @@ func newMatcher(q logsource.Query) *matcher {
 			texts = append(texts, []byte(t.QueueID))
 		case t.PID > 0:
 			m.pids[t.PID] = true
+		default:
+			m.all = true
 		}
 	}
 	if len(texts) > 0 {
@@ -47,6 +47,9 @@ func (m *matcher) skims() bool { return len(m.pids) > 0 }
 // in increasing order. chunk holds whole lines only.
 func (m *matcher) candidates(chunk []byte, out []int) []int {
 	out = out[:0]
+	if m.all {
+		return allLines(chunk, out)
+	}
 	if m.text != nil {
 		last := -1
 		m.text.each(chunk, func(off int) {
@@ -64,6 +67,18 @@ func (m *matcher) candidates(chunk []byte, out []int) []int {
 	return slices.Compact(out)
 }
 
+func allLines(chunk []byte, out []int) []int {
+	for off := 0; off < len(chunk); {
+		out = append(out, off)
+		end := bytes.IndexByte(chunk[off:], '\n')
+		if end < 0 {
+			break
+		}
+		off += end + 1
+	}
+	return out
+}
+
 func (m *matcher) skimLines(chunk []byte, out []int) []int {
 	for off := 0; off < len(chunk); {
 		end := bytes.IndexByte(chunk[off:], '\n')
@@ -77,33 +92,4 @@ func (m *matcher) skimLines(chunk []byte, out []int) []int {
 		off += end + 1
 	}
 	return out
-}
-
-// wants reports whether a parsed candidate matches one of the terms.
-// Unparsed lines are kept when a text term found them: they are counted and
-// shown, never dropped.
-func (m *matcher) wants(ev *event.Event) bool {
-	for _, t := range m.terms {
-		if t.Host != "" && ev.Kind != event.KindUnparsed && ev.Host != t.Host {
-			continue
-		}
-		if !ev.Time.IsZero() && !t.Covers(ev.Time) {
-			continue
-		}
-		switch {
-		case t.Text != "" && strings.Contains(ev.Line, t.Text):
-			return true
-		case t.QueueID != "" && namesQueue(ev, t.QueueID):
-			return true
-		case t.PID > 0 && ev.PID == t.PID && ev.Host == t.Host:
-			return true
-		}
-	}
-	return false
-}
-
-// namesQueue reports whether a parsed line is about queue ID qid: its own, or
-// the copy it hands to, notifies with or was requeued from.
-func namesQueue(ev *event.Event, qid string) bool {
-	return ev.QueueID == qid || ev.QueuedAs == qid || ev.Child == qid || ev.Parent == qid
 }
