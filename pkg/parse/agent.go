@@ -24,7 +24,10 @@ func parseAgent(ev *event.Event, msg string) bool {
 	}
 	head, tail, ok := strings.Cut(msg, ", status=")
 	if !ok {
-		return false
+		// A delivery line always ends in status=; without it the line was cut
+		// short, and what it held (the next hop's queue ID) is lost.
+		unparsed(ev, "delivery line without status=, cut short")
+		return true
 	}
 	ev.Kind = event.KindDelivery
 	ev.To, _ = angle(head, "to")

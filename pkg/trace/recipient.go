@@ -76,6 +76,9 @@ func (g *graph) walk(h *Hop, r *Recipient) []*Recipient {
 		return g.walk(c, r)
 	}
 	if len(groups) == 0 {
+		if out := g.walkImplied(h, r); out != nil {
+			return out
+		}
 		g.undelivered(h, r)
 		return []*Recipient{r}
 	}
@@ -157,4 +160,41 @@ func deliveriesFor(h *Hop, addr string) []deliveryGroup {
 		out = append(out, deliveryGroup{to: ev.To, final: ev})
 	}
 	return out
+}
+
+// walkImplied follows r from a hop that logged no delivery line for it into
+// the children that did receive it, when the hand-off line is lost (cut,
+// dropped by a syslog daemon) but the next hop's own lines tie it to this
+// one. The recipients it returns are marked inferred. It returns nil when no
+// child took r, or when the hop itself stopped r (a reject, hold or discard).
+func (g *graph) walkImplied(h *Hop, r *Recipient) []*Recipient {
+	if rejectFor(h, r.Address) != nil || lastCheck(h) != nil {
+		return nil
+	}
+	var out []*Recipient
+	for _, c := range h.Children {
+		if c.Link == LinkBounce || g.handedByLine(h, c) {
+			continue
+		}
+		for _, in := range entryRecipients(c) {
+			if r.Address != "" && !sameAddr(in.Address, r.Address) {
+				continue
+			}
+			rr := r.fork(r.Address)
+			rr.Address, rr.Inferred = in.Address, true
+			out = append(out, g.walk(c, rr)...)
+		}
+	}
+	return out
+}
+
+// handedByLine reports whether one of h's delivery lines names child c: then
+// c is reached through that line, not implied.
+func (g *graph) handedByLine(h, c *Hop) bool {
+	for _, ev := range h.Events {
+		if g.child[ev] == c {
+			return true
+		}
+	}
+	return false
 }

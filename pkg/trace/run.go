@@ -3,6 +3,7 @@ package trace
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -59,6 +60,7 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 	}
 	q := logsource.Query{Terms: terms, Since: seed.Since, Until: seed.Until}
 	var horizon time.Time // where bounded follow-up rounds stopped
+	ids := map[string]bool{} // Message-IDs of the messages the seed named so far
 	for len(q.Terms) > 0 {
 		if res.Rounds == opt.MaxRounds {
 			res.Partial = true
@@ -69,7 +71,7 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 		if err := c.round(ctx, src, q, res); err != nil {
 			return nil, err
 		}
-		selected := Select(Build(c.events), seed)
+		selected := related(Build(c.events), seed, ids)
 		first, last := spanOf(selected)
 		q = nextQuery(newTerms(selected, asked, c.hosts), first, last, opt)
 		if !q.Until.IsZero() && len(q.Terms) > 0 && q.Terms[0].Until.IsZero() {
@@ -83,6 +85,29 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 	res.Traces = Select(Build(c.events), seed)
 	res.Lines = len(c.events)
 	return res, nil
+}
+
+// related returns the traces the seed names and those that share a
+// Message-ID with any it named in this or an earlier round. Until a round
+// has brought a message's hand-off lines, its hops stand apart, or hang on
+// heuristic links, and the seed (a recipient, say) may not name the whole
+// yet; it must still be followed. ids accumulates across rounds.
+func related(traces []*Trace, seed Seed, ids map[string]bool) []*Trace {
+	named := Select(traces, seed)
+	for _, t := range named {
+		for _, h := range allHops(t) {
+			if h.MessageID != "" && h.MessageID != "<>" {
+				ids[h.MessageID] = true
+			}
+		}
+	}
+	out := named
+	for _, t := range traces {
+		if !slices.Contains(named, t) && anyHop(t, func(h *Hop) bool { return ids[h.MessageID] }) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // sessionWindow is how far before an smtpd client= line its session's

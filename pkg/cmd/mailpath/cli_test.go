@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,4 +84,78 @@ func TestBrokenLinesDoNotStopATrace(t *testing.T) {
 	require.Contains(t, stderr.String(), "damaged.log:")
 	require.Contains(t, stdout.String(), `"disposition":"delivered"`)
 	require.Contains(t, stdout.String(), `"path":["mx1","filter1","store"]`)
+}
+
+// TestLostHandOffLine deletes, then cuts short, the line in which mx1 handed
+// the plain scenario to filter1. The next hops' own lines still tie the
+// message together: the recipient must come out as the key says, marked
+// inferred, and the cut line must be reported.
+func TestLostHandOffLine(t *testing.T) {
+	key := recordedKey(t)
+	sc, _ := key.Scenario("plain")
+	src, err := os.ReadFile(filepath.Join(recorded, "mail-rfc3164.log"))
+	require.NoError(t, err)
+	cases := []struct {
+		name     string
+		edit     func(line string) string
+		unparsed string
+	}{
+		{"deleted", func(string) string { return "" }, ""},
+		{"cut short", func(l string) string { return l[:90] + "\n" }, "1 line(s) could not be parsed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var b strings.Builder
+			for _, l := range strings.SplitAfter(string(src), "\n") {
+				if strings.Contains(l, sc.SMTP.QueueID+": to=<") {
+					l = tc.edit(l)
+				}
+				b.WriteString(l)
+			}
+			p := filepath.Join(t.TempDir(), "lost.log")
+			require.NoError(t, os.WriteFile(p, []byte(b.String()), 0o644))
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"trace", "--json", "--tz", "UTC", "--logs", p,
+				"--message-id", sc.MessageID}, &stdout, &stderr)
+			require.Equal(t, exitMatched, code, stderr.String())
+			var got jsonTrace
+			require.NoError(t, json.Unmarshal(stdout.Bytes(), &got))
+			require.Len(t, got.Recipients, 1)
+			r := got.Recipients[0]
+			require.Equal(t, sc.Recipients[0].Address, r.Address)
+			require.Equal(t, string(sc.Recipients[0].Disposition), r.Disposition)
+			require.Equal(t, sc.Recipients[0].Path, r.Path)
+			require.Equal(t, sc.Recipients[0].Folder, r.Folder)
+			require.True(t, r.Inferred)
+			require.Contains(t, stderr.String(), tc.unparsed)
+		})
+	}
+}
+
+// TestRecipientSeedFindsEveryMessageToIt seeds by each recipient address the
+// key knows and expects every message the key delivered, relayed or refused
+// for it, aliases included.
+func TestRecipientSeedFindsEveryMessageToIt(t *testing.T) {
+	key := recordedKey(t)
+	want := map[string][]string{}
+	for _, s := range key.Scenarios {
+		if s.Name == "discard" || s.Name == "reject" {
+			continue // no Message-ID in the log to compare by
+		}
+		for _, r := range s.Recipients {
+			want[r.Address] = append(want[r.Address], s.MessageID)
+		}
+	}
+	for addr, ids := range want {
+		t.Run(addr, func(t *testing.T) {
+			got := traceJSON(t, filepath.Join(recorded, "mail-rfc5424.log"), "--to", addr)
+			var gotIDs []string
+			for _, tr := range got {
+				gotIDs = append(gotIDs, tr.MessageID)
+			}
+			for _, id := range ids {
+				require.Contains(t, gotIDs, id)
+			}
+		})
+	}
 }
