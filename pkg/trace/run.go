@@ -59,7 +59,7 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 		asked[termKey(t)] = true
 	}
 	q := logsource.Query{Terms: terms, Since: seed.Since, Until: seed.Until}
-	var horizon time.Time // where bounded follow-up rounds stopped
+	var horizon time.Time    // where bounded follow-up rounds stopped
 	ids := map[string]bool{} // Message-IDs of the messages the seed named so far
 	for len(q.Terms) > 0 {
 		if res.Rounds == opt.MaxRounds {
