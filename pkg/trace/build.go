@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"net"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +21,27 @@ type graph struct {
 	loose    []*event.Event        // qid-less rejects no session claimed
 	proxied  []*event.Event        // proxy-accept lines, naming the hop after the filter
 	ix       *index
+	hosts    map[string]bool // the hosts whose lines were read, lower case
+	// names are the relay names under which some delivery reached a hop
+	// whose lines were read: those hosts' names as other hosts know them.
+	names map[string]bool
+}
+
+// reads reports whether a relay name is a host whose lines the build saw:
+// its syslog name, or a name under which another delivery reached it. A
+// first label alone is no proof: an outside mx.example.net is not host mx.
+func (g *graph) reads(name string) bool {
+	name = strings.ToLower(name)
+	if name == "" || net.ParseIP(name) != nil {
+		return false
+	}
+	if g.names == nil {
+		g.names = map[string]bool{}
+		for ev := range g.child {
+			g.names[strings.ToLower(ev.RelayName)] = true
+		}
+	}
+	return g.hosts[name] || g.names[name]
 }
 
 func hopKey(host, instance, qid string) string { return host + "/" + instance + "/" + qid }
@@ -34,6 +56,7 @@ func Build(events []event.Event) []*Trace {
 		byQID:    map[string][]*Hop{},
 		sessions: map[string][]*event.Event{},
 		child:    map[*event.Event]*Hop{},
+		hosts:    map[string]bool{},
 	}
 	evs := make([]*event.Event, len(events))
 	for i := range events {
@@ -41,6 +64,9 @@ func Build(events []event.Event) []*Trace {
 	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
 	for _, ev := range evs {
+		if ev.Kind != event.KindUnparsed && ev.Host != "" {
+			g.hosts[strings.ToLower(ev.Host)] = true
+		}
 		g.add(ev)
 	}
 	g.reindex()

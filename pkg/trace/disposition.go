@@ -53,6 +53,12 @@ func (g *graph) sent(h *Hop, r *Recipient, ev *event.Event) *Recipient {
 		if r.Folder == "" && ev.Daemon != "lmtp" && ev.Daemon != "pipe" {
 			r.Folder = "INBOX"
 		}
+	case g.reads(ev.RelayName):
+		// Relayed means handed to a host whose logs are not read. This host's
+		// are, yet they hold no copy of this message: lost on the way, or
+		// its lines never reached the log.
+		r.Disposition, r.Relay = DispositionInFlight, ev.RelayName
+		r.Reason = "handed to " + ev.RelayName + ", whose lines hold no record of it"
 	default:
 		r.Disposition, r.Relay = DispositionRelayed, ev.RelayName
 	}

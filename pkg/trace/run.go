@@ -55,8 +55,12 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 	c := newCollector()
 	terms := seed.terms()
 	asked := map[string]bool{}
-	for _, t := range terms {
-		asked[termKey(t)] = true
+	if seed.Since.IsZero() && seed.Until.IsZero() {
+		// A windowed first round may have cut a message's first or last
+		// hops; then its Message-ID is asked again with the follow-up window.
+		for _, t := range terms {
+			asked[termKey(t)] = true
+		}
 	}
 	q := logsource.Query{Terms: terms, Since: seed.Since, Until: seed.Until}
 	var horizon time.Time    // where bounded follow-up rounds stopped
@@ -78,7 +82,7 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 			horizon = maxTime(horizon, q.Until)
 		}
 		if len(q.Terms) == 0 && !horizon.IsZero() {
-			q = continuation(selected, horizon, seed, asked)
+			q = continuation(selected, horizon, asked)
 			horizon = time.Time{}
 		}
 	}
@@ -143,11 +147,11 @@ func nextQuery(terms []logsource.Term, first, last time.Time, opt Options) logso
 }
 
 // continuation asks, from the horizon of the bounded rounds to the end of the
-// seed's window, for the lines of every copy not yet closed: a deferred
-// copy is retried, a held one released, for days.
-func continuation(traces []*Trace, horizon time.Time, seed Seed,
-	asked map[string]bool) logsource.Query {
-	q := logsource.Query{Since: horizon, Until: seed.Until}
+// logs, for the lines of every copy not yet closed: a deferred copy is
+// retried, a held one released, for days. The seed's window bounds where a
+// message is found, not how far it is followed.
+func continuation(traces []*Trace, horizon time.Time, asked map[string]bool) logsource.Query {
+	q := logsource.Query{Since: horizon}
 	for _, t := range traces {
 		for _, h := range allHops(t) {
 			if h.QueueID == "" || closed(h) {

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/mailpath/mailpath/pkg/labkey"
 )
 
 var recorded = filepath.Join("..", "..", "..", "lab", "recorded")
@@ -157,5 +160,39 @@ func TestRecipientSeedFindsEveryMessageToIt(t *testing.T) {
 				require.Contains(t, gotIDs, id)
 			}
 		})
+	}
+}
+
+// TestMissingHopOnAReadHostIsNotRelayed removes filter2's lines for the copy
+// mx2 handed it in the multi scenario. filter2 is a host whose lines are
+// read, so the recipients of that copy were not relayed: they are in flight,
+// with a reason that says no record was found.
+func TestMissingHopOnAReadHostIsNotRelayed(t *testing.T) {
+	key := recordedKey(t)
+	sc, _ := key.Scenario("multi")
+	src, err := os.ReadFile(filepath.Join(recorded, "mail-rfc3164.log"))
+	require.NoError(t, err)
+	gone := sc.Recipients[slices.IndexFunc(sc.Recipients, func(r labkey.Recipient) bool {
+		return r.Disposition == labkey.Relayed
+	})].QueueIDs["filter2"]
+	require.NotEmpty(t, gone)
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(string(src), "\n") {
+		if !strings.Contains(l, " filter2 ") || !strings.Contains(l, gone) {
+			b.WriteString(l)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "missing.log")
+	require.NoError(t, os.WriteFile(p, []byte(b.String()), 0o644))
+	got := traceJSON(t, p, "--message-id", sc.MessageID)
+	for _, r := range got[0].Recipients {
+		want := sc.Recipients[slices.IndexFunc(sc.Recipients, func(k labkey.Recipient) bool {
+			return k.Address == r.Address
+		})]
+		if want.QueueIDs["filter2"] != gone {
+			continue
+		}
+		require.Equal(t, "in_flight", r.Disposition, r.Address)
+		require.Contains(t, r.Reason, "no record", r.Address)
 	}
 }

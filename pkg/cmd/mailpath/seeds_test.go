@@ -144,3 +144,24 @@ func skewHost(t *testing.T, src, host string, d time.Duration) string {
 	require.NoError(t, w.Flush())
 	return p
 }
+
+// TestWindowFindsButDoesNotCut starts and ends the window inside the multi
+// scenario's life. The window only says where the message must be found: the
+// trace still follows it whole, as the key records it.
+func TestWindowFindsButDoesNotCut(t *testing.T) {
+	key := recordedKey(t)
+	sc, _ := key.Scenario("multi")
+	logPath := filepath.Join(recorded, "mail-rfc5424.log")
+	whole := traceJSON(t, logPath, "--message-id", sc.MessageID)
+	first, err := time.Parse(time.RFC3339Nano, whole[0].First)
+	require.NoError(t, err)
+	last, err := time.Parse(time.RFC3339Nano, whole[0].Last)
+	require.NoError(t, err)
+	mid := first.Add(last.Sub(first) / 2).Format(time.RFC3339Nano)
+	for _, window := range [][]string{{"--since", mid}, {"--until", mid}} {
+		t.Run(window[0], func(t *testing.T) {
+			args := append([]string{"--message-id", sc.MessageID}, window...)
+			checkScenario(t, key, *sc, traceJSON(t, logPath, args...))
+		})
+	}
+}

@@ -12,11 +12,13 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -109,7 +111,11 @@ func (s *Source) Find(ctx context.Context, q logsource.Query) (logsource.Result,
 			break
 		}
 		hits, err := f.scan(ctx, m, q, s.opt)
-		if err != nil {
+		var broken *brokenError
+		if errors.As(err, &broken) {
+			res.Partial = true
+			res.Reason = strings.TrimPrefix(res.Reason+"; "+broken.Error(), "; ")
+		} else if err != nil {
 			return res, err
 		}
 		s.keep(&res, f, hits, q)

@@ -178,3 +178,31 @@ func TestOpenNamesTheBadPath(t *testing.T) {
 	_, err = Open([]string{bad}, Options{})
 	require.ErrorContains(t, err, "bad.gz")
 }
+
+// TestDamagedGzipIsPartial cuts a gzip file short and flips a byte in
+// another: the lines before the damage are still read, and the answer says
+// it is partial, naming the file.
+func TestDamagedGzipIsPartial(t *testing.T) {
+	dir := t.TempDir()
+	p := writeLog(t, dir, "whole.gz", 1, 20000, start, true)
+	data, err := os.ReadFile(p)
+	require.NoError(t, err)
+	cut := filepath.Join(dir, "cut.gz")
+	require.NoError(t, os.WriteFile(cut, data[:len(data)/2], 0o644))
+	flipped := filepath.Join(dir, "flipped.gz")
+	bad := bytes.Clone(data)
+	bad[len(bad)*3/4] ^= 0xff
+	require.NoError(t, os.WriteFile(flipped, bad, 0o644))
+	for _, path := range []string{cut, flipped} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			s, err := Open([]string{path}, Options{Location: time.UTC})
+			require.NoError(t, err)
+			res := find(t, s, logsource.Query{Terms: []logsource.Term{{Text: "from=<u5@"}}})
+			require.True(t, res.Partial)
+			require.Contains(t, res.Reason, filepath.Base(path))
+			require.Contains(t, res.Reason, "stopped after line")
+			require.Len(t, res.Events, 1, "line 5 is before the damage")
+			require.Equal(t, int64(5), res.Events[0].LineNo)
+		})
+	}
+}

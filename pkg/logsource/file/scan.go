@@ -307,14 +307,34 @@ func (f *logFile) scanStream(ctx context.Context, m *matcher, q logsource.Query,
 	}
 	defer zr.Close()
 	rs := f.newRangeScan(m, q, opt)
-	if err := rs.stream(ctx, zr); err != nil {
-		return nil, fmt.Errorf("reading gzip log file: path=%s line=%d: %w",
-			f.path, rs.out.lines+1, err)
-	}
+	err = rs.stream(ctx, zr)
 	sort.Slice(rs.out.hits, func(i, j int) bool { return rs.out.hits[i].off < rs.out.hits[j].off })
-	return f.merge([]span{rs.out}, mark{off: 0, line: 1}), nil
+	hits := f.merge([]span{rs.out}, mark{off: 0, line: 1})
+	if err != nil && ctx.Err() == nil {
+		// A damaged stream still gave the lines before the damage: keep them
+		// and say where reading stopped.
+		return hits, &brokenError{path: f.path, line: rs.out.lines, err: err}
+	}
+	return hits, err
 }
 
+// brokenError says a compressed file could not be read to its end.
+type brokenError struct {
+	path string
+	line int64
+	err  error
+}
+
+func (e *brokenError) Error() string {
+	return fmt.Sprintf("reading gzip log file: path=%s: stopped after line %d: %v", e.path,
+		e.line, e.err)
+}
+
+func (e *brokenError) Unwrap() error { return e.err }
+
+// stream feeds the whole decompressed stream through the scan. It tells a
+// clean end (io.EOF) from a cut or damaged one, which gzip reports as any
+// other error, io.ErrUnexpectedEOF included.
 func (rs *rangeScan) stream(ctx context.Context, r io.Reader) error {
 	carry := 0
 	var off int64
@@ -322,16 +342,30 @@ func (rs *rangeScan) stream(ctx context.Context, r io.Reader) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := io.ReadFull(r, rs.buf[carry:])
-		last := err == io.EOF || err == io.ErrUnexpectedEOF
-		if err != nil && !last {
-			return err
-		}
+		n, err := fill(r, rs.buf[carry:])
+		last := err != nil
 		chunkOff := off - int64(carry)
 		off += int64(n)
 		carry = rs.feed(rs.buf[:carry+n], chunkOff, last)
-		if last || rs.out.stopped {
+		if err == io.EOF {
 			return nil
 		}
+		if err != nil || rs.out.stopped {
+			return err
+		}
 	}
+}
+
+// fill reads until buf is full or r fails; unlike io.ReadFull it passes
+// r's own error on, so that a clean io.EOF stays io.EOF.
+func fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
