@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -43,19 +44,28 @@ func sameFrom(g *graph, client *event.Event, from string) bool {
 	return h == nil || h.From == "" || strings.EqualFold(h.From, from)
 }
 
-// sessionBounds returns the index range of the session lines around ev: from
-// the last connect at or before it to the next connect after it.
+// sessionBounds returns the index range of ev's session among the lines of
+// its smtpd process: from the last connect before ev to the first connect or
+// disconnect after it. Lines are in log order, so that a second-resolution
+// stamp shared by two sessions of one process does not merge them.
 func sessionBounds(lines []*event.Event, ev *event.Event) (int, int) {
+	at := slices.Index(lines, ev)
+	if at < 0 {
+		return 0, 0
+	}
 	start, end := 0, len(lines)
-	for i, s := range lines {
-		if s.Kind != event.KindConnect {
-			continue
-		}
-		if !s.Time.After(ev.Time) && s != ev {
+	for i := at; i >= 0; i-- {
+		if lines[i].Kind == event.KindConnect {
 			start = i
-		} else if s.Time.After(ev.Time) {
-			end = i
 			break
+		}
+	}
+	for i := at + 1; i < len(lines); i++ {
+		switch lines[i].Kind {
+		case event.KindConnect:
+			return start, i
+		case event.KindDisconnect:
+			return start, i + 1
 		}
 	}
 	return start, end

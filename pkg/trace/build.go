@@ -62,7 +62,7 @@ func Build(events []event.Event) []*Trace {
 	for i := range events {
 		evs[i] = &events[i]
 	}
-	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
+	sort.SliceStable(evs, func(i, j int) bool { return logOrder(evs[i], evs[j]) })
 	for _, ev := range evs {
 		if ev.Kind != event.KindUnparsed && ev.Host != "" {
 			g.hosts[strings.ToLower(ev.Host)] = true
@@ -83,6 +83,19 @@ func Build(events []event.Event) []*Trace {
 	g.attachRejects()
 	g.attachStores()
 	return g.traces()
+}
+
+// logOrder sorts events by time, and events of one stamp as the log has
+// them: RFC 3164 stamps have whole seconds, and the rounds of a trace bring
+// lines out of file order.
+func logOrder(a, b *event.Event) bool {
+	if !a.Time.Equal(b.Time) {
+		return a.Time.Before(b.Time)
+	}
+	if a.Source == b.Source && a.LineNo != b.LineNo {
+		return a.LineNo < b.LineNo
+	}
+	return a.Seq < b.Seq
 }
 
 // add files a Postfix event under its hop or its smtpd session.

@@ -32,7 +32,7 @@ func TestSeedsNamingSeveralMessages(t *testing.T) {
 			want = append(want, s.MessageID)
 		}
 	}
-	got := traceJSON(t, filepath.Join(recorded, "mail-rfc5424.log"), "--from", sc.Sender)
+	got := traceJSON(t, filepath.Join(recorded, "mail-rfc3164.log"), "--from", sc.Sender)
 	var ids []string
 	for _, tr := range got {
 		if tr.MessageID != "" {
@@ -41,6 +41,15 @@ func TestSeedsNamingSeveralMessages(t *testing.T) {
 	}
 	for _, id := range want {
 		require.Contains(t, ids, id)
+	}
+	// Each message comes out as the key has it, and no reject of another
+	// session on the same smtpd process joins it.
+	for _, tr := range got {
+		for _, s := range key.Scenarios {
+			if s.MessageID == tr.MessageID && s.Name != "discard" {
+				checkScenario(t, key, s, []jsonTrace{tr})
+			}
+		}
 	}
 	// The discarded message has no Message-ID line; the rejected one never
 	// got a queue. Both are traces of their own.
