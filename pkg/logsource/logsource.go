@@ -42,7 +42,7 @@ type Term struct {
 // lines match a text term that they contain, whatever their host, so that
 // a damaged line is counted and shown rather than lost.
 func (t Term) Matches(ev *event.Event) bool {
-	if t.Host != "" && ev.Kind != event.KindUnparsed && ev.Host != t.Host {
+	if t.Host != "" && ev.Kind != event.KindUnparsed && !SameHost(ev.Host, t.Host) {
 		return false
 	}
 	if !ev.Time.IsZero() && !t.Covers(ev.Time) {
@@ -54,7 +54,7 @@ func (t Term) Matches(ev *event.Event) bool {
 	case t.QueueID != "":
 		return NamesQueue(ev, t.QueueID)
 	case t.PID > 0:
-		return ev.PID == t.PID && ev.Host == t.Host
+		return ev.PID == t.PID && SameHost(ev.Host, t.Host)
 	}
 	return true
 }
@@ -77,6 +77,21 @@ func (q Query) Wants(ev *event.Event) bool {
 		}
 	}
 	return false
+}
+
+// SameHost compares host names as a person types them: case-insensitively,
+// and a short name against the first label of a full one (mx1 names
+// mx1.example.net), but never two full names by their first labels.
+func SameHost(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	if strings.Contains(a, ".") == strings.Contains(b, ".") {
+		return false
+	}
+	la, _, _ := strings.Cut(a, ".")
+	lb, _, _ := strings.Cut(b, ".")
+	return strings.EqualFold(la, lb)
 }
 
 // NamesQueue reports whether a parsed line is about queue ID qid: its own, or

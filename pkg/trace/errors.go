@@ -14,3 +14,6 @@ var ErrQueueIDNeedsHost = errors.New("a queue id needs its host (HOST:QID)")
 
 // ErrEmptyWindow means the seed's time window ends before it starts.
 var ErrEmptyWindow = errors.New("time window ends before it starts")
+
+// ErrHostNeedsQueueID means a queue ID seed named its host but no queue ID.
+var ErrHostNeedsQueueID = errors.New("a host needs a queue id after it (HOST:QID)")

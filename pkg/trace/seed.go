@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,8 @@ func (s Seed) Validate() error {
 		return ErrManySeeds
 	case s.QueueID != "" && s.Host == "":
 		return fmt.Errorf("queue id %q: %w", s.QueueID, ErrQueueIDNeedsHost)
+	case s.Host != "" && s.QueueID == "":
+		return fmt.Errorf("host %q: %w", s.Host, ErrHostNeedsQueueID)
 	case !s.Since.IsZero() && !s.Until.IsZero() && s.Until.Before(s.Since):
 		return fmt.Errorf("since=%s until=%s: %w", s.Since.Format(time.RFC3339),
 			s.Until.Format(time.RFC3339), ErrEmptyWindow)
@@ -51,6 +54,28 @@ func bareID(id string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
 }
 
+// bareAddr strips the angle brackets a user may type around an address;
+// "<>", the null sender of bounces, becomes "".
+func bareAddr(a string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(a), "<"), ">")
+}
+
+// addressTerms searches for an address in the given shapes, as typed and in
+// lower case: Postfix logs addresses as the client sent them, and mail
+// domains are case-insensitive.
+func addressTerms(addr string, shapes ...string) []logsource.Term {
+	var out []logsource.Term
+	for _, v := range []string{addr, strings.ToLower(addr)} {
+		for _, shape := range shapes {
+			t := logsource.Term{Text: fmt.Sprintf(shape, v)}
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
 // terms returns the first round's query terms for the seed.
 func (s Seed) terms() []logsource.Term {
 	switch {
@@ -59,9 +84,9 @@ func (s Seed) terms() []logsource.Term {
 	case s.QueueID != "":
 		return []logsource.Term{{Host: s.Host, QueueID: s.QueueID}}
 	case s.From != "":
-		return []logsource.Term{{Text: "from=<" + s.From + ">"}}
+		return addressTerms(bareAddr(s.From), "from=<%s>")
 	case s.To != "":
-		return []logsource.Term{{Text: "to=<" + s.To + ">"}, {Text: "(" + s.To + ")"}}
+		return addressTerms(bareAddr(s.To), "to=<%s>", "(%s)")
 	default:
 		return []logsource.Term{{Text: s.Tag}}
 	}
@@ -87,18 +112,30 @@ func (s Seed) inWindow(t *Trace) bool {
 }
 
 func (s Seed) names(t *Trace) bool {
+	if s.namesItself(t) {
+		return true
+	}
+	// A bounce notification is a message too: a seed naming it (its null
+	// sender, its recipient) names the message it reports on.
+	return slices.ContainsFunc(t.Notifications, s.names)
+}
+
+func (s Seed) namesItself(t *Trace) bool {
 	switch {
 	case s.MessageID != "":
 		return bareID(t.MessageID) == bareID(s.MessageID) || anyHop(t, func(h *Hop) bool {
 			return bareID(h.MessageID) == bareID(s.MessageID)
 		})
 	case s.QueueID != "":
-		return anyHop(t, func(h *Hop) bool { return h.QueueID == s.QueueID && h.Host == s.Host })
+		return anyHop(t, func(h *Hop) bool {
+			return h.QueueID == s.QueueID && logsource.SameHost(h.Host, s.Host)
+		})
 	case s.From != "":
-		return sameAddr(t.From, s.From)
+		return sameAddr(t.From, bareAddr(s.From))
 	case s.To != "":
+		to := bareAddr(s.To)
 		for _, r := range t.Recipients {
-			if sameAddr(r.Address, s.To) || sameAddr(r.OrigTo, s.To) {
+			if sameAddr(r.Address, to) || sameAddr(r.OrigTo, to) {
 				return true
 			}
 		}

@@ -174,3 +174,43 @@ func TestWindowFindsButDoesNotCut(t *testing.T) {
 		})
 	}
 }
+
+// TestSeedsAsPeopleTypeThem: addresses with angle brackets or in another
+// case, hosts in another case or as full names, the null sender.
+func TestSeedsAsPeopleTypeThem(t *testing.T) {
+	key := recordedKey(t)
+	plain, _ := key.Scenario("plain")
+	multi, _ := key.Scenario("multi")
+	fqdn := key.Hosts[slices.IndexFunc(key.Hosts, func(h labkey.Host) bool {
+		return h.Name == plain.EntryHost
+	})].FQDN
+	logPath := filepath.Join(recorded, "mail-rfc3164.log")
+	cases := []struct {
+		name string
+		seed []string
+		want *labkey.Scenario
+	}{
+		{"a recipient in brackets and capitals",
+			[]string{"--to", "<" + strings.ToUpper(plain.Recipients[0].Address) + ">"}, plain},
+		{"a sender in brackets", []string{"--from", "<" + plain.Sender + ">"}, plain},
+		{"a host in capitals", []string{"--queue-id",
+			strings.ToUpper(plain.EntryHost) + ":" + plain.SMTP.QueueID}, plain},
+		{"a host by its full name", []string{"--queue-id", fqdn + ":" + plain.SMTP.QueueID},
+			plain},
+		{"the null sender of a bounce", []string{"--from", "<>"}, multi},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := traceJSON(t, logPath, tc.seed...)
+			i := slices.IndexFunc(got, func(tr jsonTrace) bool {
+				return tr.MessageID == tc.want.MessageID
+			})
+			require.GreaterOrEqual(t, i, 0, "found %d traces", len(got))
+			checkScenario(t, key, *tc.want, got[i:i+1])
+		})
+	}
+	var stdout, stderr strings.Builder
+	code := run([]string{"trace", "--logs", logPath, "--queue-id", "mx1:"}, &stdout, &stderr)
+	require.Equal(t, exitBadInput, code)
+	require.Contains(t, stderr.String(), "needs a queue id")
+}

@@ -42,14 +42,16 @@ func newTraceCmd(stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVar(&f.logs, "logs", nil, "aggregated syslog files, plain or gzip (repeatable)")
+	fl.StringArrayVar(&f.logs, "logs", nil,
+		"aggregated syslog files, plain or gzip (repeatable; more may follow the flags)")
 	fl.StringVar(&f.messageID, "message-id", "", "seed: a Message-ID, with or without <>")
 	fl.StringVar(&f.queueID, "queue-id", "", "seed: a queue ID with its host, HOST:QID")
-	fl.StringVar(&f.from, "from", "", "seed: an envelope sender")
+	fl.StringVar(&f.from, "from", "", "seed: an envelope sender ('<>' for bounces)")
 	fl.StringVar(&f.to, "to", "", "seed: an envelope recipient")
 	fl.StringVar(&f.tag, "tag", "", "seed: text in the subject, Message-ID or a line")
-	fl.StringVar(&f.since, "since", "", "start of the window: RFC 3339 time or a duration ago (2h)")
-	fl.StringVar(&f.until, "until", "", "end of the window: RFC 3339 time or a duration ago")
+	fl.StringVar(&f.since, "since", "",
+		"start of the window: RFC 3339, '2026-12-03 10:00' (local), or a duration ago (2h)")
+	fl.StringVar(&f.until, "until", "", "end of the window, in the same forms as --since")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per trace, one per line")
 	fl.StringVar(&f.tz, "tz", "Local", "time zone of RFC 3164 stamps (IANA name)")
 	fl.IntVar(&f.workers, "workers", 0, "goroutines per plain file (default: one per CPU)")
@@ -63,6 +65,9 @@ func runTrace(ctx context.Context, f traceFlags, stdout, stderr io.Writer) error
 	}
 	if len(f.logs) == 0 {
 		return fmt.Errorf("no log files: give --logs FILE")
+	}
+	if f.workers < 0 {
+		return fmt.Errorf("reading --workers: value=%d: want 0 (one per CPU) or more", f.workers)
 	}
 	loc, err := time.LoadLocation(f.tz)
 	if err != nil {
@@ -91,8 +96,12 @@ func runTrace(ctx context.Context, f traceFlags, stdout, stderr io.Writer) error
 func (f traceFlags) seed(now time.Time) (trace.Seed, error) {
 	s := trace.Seed{MessageID: f.messageID, From: f.from, To: f.to, Tag: f.tag}
 	if f.queueID != "" {
-		host, qid, ok := strings.Cut(f.queueID, ":")
-		if !ok || host == "" || qid == "" {
+		host, qid, _ := strings.Cut(f.queueID, ":")
+		switch {
+		case qid == "" && host != "" && strings.Contains(f.queueID, ":"):
+			return s, fmt.Errorf("reading --queue-id: value=%q: %w", f.queueID,
+				trace.ErrHostNeedsQueueID)
+		case host == "" || qid == "":
 			return s, fmt.Errorf("reading --queue-id: value=%q: %w", f.queueID,
 				trace.ErrQueueIDNeedsHost)
 		}
