@@ -14,7 +14,7 @@ import (
 
 // Options tune [Run]. The zero value is usable.
 type Options struct {
-	// MaxRounds bounds the queries one trace makes (default 8). Every round
+	// MaxRounds bounds the queries one trace makes (default 12). Every round
 	// after the first asks only for IDs the previous rounds discovered.
 	MaxRounds int
 	// Lookback is how far before the earliest line found so far later rounds
@@ -183,7 +183,7 @@ func closed(h *Hop) bool {
 
 func (o Options) withDefaults() Options {
 	if o.MaxRounds <= 0 {
-		o.MaxRounds = 8
+		o.MaxRounds = 12
 	}
 	if o.Lookback <= 0 {
 		o.Lookback = 2 * time.Minute
