@@ -22,6 +22,7 @@ go mod download
 
 step "real lab run"
 out=$(mktemp -d /tmp/mailpath-test.XXXXXX)
+trap 'rm -rf "$out"' EXIT
 lab/lab.sh run "$out/lab"
 export MAILPATH_LAB_OUT="$out/lab"
 

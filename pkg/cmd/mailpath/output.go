@@ -130,11 +130,13 @@ func eventJSON(ev *event.Event) jsonEvent {
 		Relay: ev.Relay, Reply: ev.Reply, Source: ev.Source, LineNo: ev.LineNo, Line: ev.Line}
 }
 
+// stamp writes times in UTC, so that lines of files in different zones
+// compare as text.
 func stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format(time.RFC3339Nano)
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 // writeText prints each trace as a heading and one table per recipient.
@@ -211,7 +213,18 @@ func recipientEvents(t *trace.Trace, r *trace.Recipient) []*event.Event {
 	return out
 }
 
+// isAbout tells the lines a recipient's table shows: the hop's own lines
+// (a header check names only the first recipient, but it checked the
+// message), the lines to this address, and a notification only where the
+// recipient failed or waits.
 func isAbout(ev *event.Event, r *trace.Recipient) bool {
+	switch ev.Kind {
+	case event.KindHeader:
+		return true
+	case event.KindNotify:
+		return r.Disposition != trace.DispositionDelivered &&
+			r.Disposition != trace.DispositionRelayed
+	}
 	return ev.To == "" || strings.EqualFold(ev.To, r.Address) ||
 		strings.EqualFold(ev.OrigTo, r.Address) || strings.EqualFold(ev.To, r.OrigTo)
 }

@@ -10,12 +10,14 @@ package file
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -60,7 +62,15 @@ func Open(paths []string, opt Options) (*Source, error) {
 	}
 	opt = opt.withDefaults()
 	s := &Source{opt: opt}
+	seen := map[string]bool{}
 	for _, p := range paths {
+		// The same file named twice would show every line twice.
+		if abs, err := filepath.Abs(p); err == nil {
+			if seen[abs] {
+				continue
+			}
+			seen[abs] = true
+		}
 		f, err := openLogFile(p, opt)
 		if err != nil {
 			return nil, err
@@ -127,7 +137,8 @@ func (s *Source) Find(ctx context.Context, q logsource.Query) (logsource.Result,
 func (s *Source) keep(res *logsource.Result, f *logFile, hits []hit, q logsource.Query) {
 	p := parse.New(f.mtime, s.opt.Location)
 	for _, h := range hits {
-		ev := p.Line(h.line, f.path, h.lineNo)
+		// A CRLF file's \r belongs to the line end, not the line.
+		ev := p.Line(bytes.TrimSuffix(h.line, []byte{'\r'}), f.path, h.lineNo)
 		if h.cut {
 			ev.Kind, ev.Err = event.KindUnparsed, "line longer than the read buffer, cut"
 		}

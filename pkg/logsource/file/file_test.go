@@ -206,3 +206,17 @@ func TestDamagedGzipIsPartial(t *testing.T) {
 		})
 	}
 }
+
+func TestCRLFAndRepeatedPaths(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "crlf.log")
+	line := "Dec  3 10:11:12 mx1 postfix/cleanup[1]: 4F2A1C0123: message-id=<a@b>"
+	require.NoError(t, os.WriteFile(p, []byte(line+"\r\n"), 0o644))
+	s, err := Open([]string{p, p, filepath.Join(dir, ".", "crlf.log")}, Options{Location: time.UTC})
+	require.NoError(t, err)
+	require.Len(t, s.Files(), 1, "one file named three ways is read once")
+	res := find(t, s, logsource.Query{Terms: []logsource.Term{{Text: "<a@b>"}}})
+	require.Len(t, res.Events, 1)
+	require.Equal(t, line, res.Events[0].Line)
+	require.Equal(t, "<a@b>", res.Events[0].MessageID)
+}
