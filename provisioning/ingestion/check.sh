@@ -113,6 +113,13 @@ for name, text in (("mail-server.conf", ms_c), ("central.conf", ce_c)):
                  'queue.filename=', 'queue.saveOnShutdown="on"', 'action.resumeRetryCount="-1"'):
         if want not in fwd[0]:
             die(f"{name}: omfwd lacks {want}")
+    # Its template: RFC 5424 with RFC 3339 time, one space before MSG, no LF in the frame.
+    tname = one(r'template="([^"]+)"', fwd[0], f"template in {name}'s omfwd")
+    tstr = one(r'template\(name="' + re.escape(tname) + r'"\s+type="string"\s+string="([^"]*)"\)',
+               text, f"definition of template {tname} in {name}")
+    if not tstr.startswith("<%PRI%>1 %TIMESTAMP:::date-rfc3339% ") or \
+            "%msg:::sp-if-no-1st-sp%%msg%" not in tstr or tstr.endswith("\\n"):
+        die(f"{name}: forwarding template {tname} is not RFC 5424 with one space and no LF")
 if 'parser.permitSlashInProgramName="on"' not in ms_c or 'parser.permitSlashInProgramName="on"' not in ce_c:
     die("permitSlashInProgramName must be on at both rsyslog hops")
 if 'preserveFQDN="on"' not in ce_c:
