@@ -26,6 +26,9 @@ trap 'rm -rf "$out"' EXIT
 lab/lab.sh run "$out/lab"
 export MAILPATH_LAB_OUT="$out/lab"
 
+step "ingestion configs (rsyslog live on loopback, promtail and Alloy statically)"
+provisioning/ingestion/check.sh
+
 step "vet"
 go vet ./...
 

@@ -11,12 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mailpath/mailpath/pkg/logsource/file"
 	"github.com/mailpath/mailpath/pkg/trace"
 )
 
 type traceFlags struct {
-	logs      []string
+	source    sourceFlags
 	messageID string
 	queueID   string
 	from      string
@@ -25,8 +24,6 @@ type traceFlags struct {
 	since     string
 	until     string
 	json      bool
-	tz        string
-	workers   int
 }
 
 func newTraceCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -37,13 +34,12 @@ func newTraceCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Follow one message (or every message a seed names) through the logs",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f.logs = append(f.logs, args...)
+			f.source.logs = append(f.source.logs, args...)
 			return runTrace(cmd.Context(), f, stdout, stderr)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.logs, "logs", nil,
-		"aggregated syslog files, plain or gzip (repeatable; more may follow the flags)")
+	f.source.add(fl)
 	fl.StringVar(&f.messageID, "message-id", "", "seed: a Message-ID, with or without <>")
 	fl.StringVar(&f.queueID, "queue-id", "", "seed: a queue ID with its host, HOST:QID")
 	fl.StringVar(&f.from, "from", "", "seed: an envelope sender ('<>' for bounces)")
@@ -53,8 +49,6 @@ func newTraceCmd(stdout, stderr io.Writer) *cobra.Command {
 		"start of the window: RFC 3339, '2026-12-03 10:00' (local), or a duration ago (2h)")
 	fl.StringVar(&f.until, "until", "", "end of the window, in the same forms as --since")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per trace, one per line")
-	fl.StringVar(&f.tz, "tz", "Local", "time zone of RFC 3164 stamps (IANA name)")
-	fl.IntVar(&f.workers, "workers", 0, "goroutines per plain file (default: one per CPU)")
 	return cmd
 }
 
@@ -63,17 +57,7 @@ func runTrace(ctx context.Context, f traceFlags, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if len(f.logs) == 0 {
-		return fmt.Errorf("no log files: give --logs FILE")
-	}
-	if f.workers < 0 {
-		return fmt.Errorf("reading --workers: value=%d: want 0 (one per CPU) or more", f.workers)
-	}
-	loc, err := time.LoadLocation(f.tz)
-	if err != nil {
-		return fmt.Errorf("reading --tz: value=%q: %w", f.tz, err)
-	}
-	src, err := file.Open(f.logs, file.Options{Location: loc, Workers: f.workers})
+	src, err := f.source.open()
 	if err != nil {
 		return err
 	}
