@@ -174,8 +174,8 @@ func TestQueryRangeLabels(t *testing.T) {
 			}},
 		},
 		{
-			name:       "adds nothing of Loki's own without discovery",
-			opt:        Options{NoDiscovery: true},
+			name: "adds nothing of Loki's own without discovery",
+			opt:  Options{NoDiscovery: true},
 			wantStream: map[string]string{
 				"job": "syslog", "host": "mx10.example.net", "app": "qmgr",
 			},

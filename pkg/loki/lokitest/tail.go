@@ -53,18 +53,22 @@ type tailRequest struct {
 }
 
 // handleTail upgrades to a WebSocket, sends the backlog since start and registers
-// the tail for pushed entries. delay_for is checked but not applied.
+// the tail for pushed entries. It holds the lock from the handshake to the
+// registration, so a tail gets every entry pushed once the client's Dial returns.
+// delay_for is checked but not applied.
 func (s *Server) handleTail(w http.ResponseWriter, r *http.Request) {
 	req, err := parseTailRequest(r)
 	if err != nil {
 		writeBadRequest(w, err)
 		return
 	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered already
 	}
-
 	t := &tail{
 		conn: conn, tenant: s.requestTenant(r), query: req.query,
 		categorize: wantsCategorized(r.Header),
@@ -112,11 +116,8 @@ func checkDelayFor(v string) error {
 }
 
 // openTail queues the backlog, the newest limit entries since start in time order,
-// and registers the tail, both under one lock so no push is lost or sent twice.
+// and registers the tail, both under s.mu (held) so no push is lost or sent twice.
 func (s *Server) openTail(t *tail, req tailRequest) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-
 	q := &rangeQuery{query: req.query, start: req.start, end: maxTime, limit: req.limit}
 	hits, _ := s.selectHits(s.tenant(t.tenant), q)
 	slices.Reverse(hits)
