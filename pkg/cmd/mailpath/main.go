@@ -39,7 +39,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newTraceCmd(stdout, stderr))
+	root.AddCommand(newTraceCmd(stdout, stderr), newSearchCmd(stdout, stderr))
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

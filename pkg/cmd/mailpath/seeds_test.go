@@ -214,3 +214,13 @@ func TestSeedsAsPeopleTypeThem(t *testing.T) {
 	require.Equal(t, exitBadInput, code)
 	require.Contains(t, stderr.String(), "needs a queue id")
 }
+
+func scenarioByID(t *testing.T, key *labkey.Key, id string) labkey.Scenario {
+	for _, s := range key.Scenarios {
+		if s.MessageID == id {
+			return s
+		}
+	}
+	t.Fatalf("no scenario has Message-ID %s", id)
+	return labkey.Scenario{}
+}
