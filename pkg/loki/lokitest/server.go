@@ -1,8 +1,3 @@
-// Package lokitest is an in-memory fake of Loki's read API for tests: query_range
-// for log queries, labels, label values, series, tail over WebSocket and /ready. It
-// answers with the status codes, content types, JSON shapes and error texts a real
-// Loki 3.7 gives (see shared/fixtures/loki), and evaluates a LogQL subset: one stream
-// selector followed by line filters.
 package lokitest
 
 import (
