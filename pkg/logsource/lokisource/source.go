@@ -109,7 +109,7 @@ func (s *Source) Find(ctx context.Context, q logsource.Query) (logsource.Result,
 		r, err := s.q.QueryRange(ctx, lq.query, maxTime(start, lq.since), minTime(end, lq.until),
 			s.opt.MaxLines)
 		if err != nil {
-			return res, fmt.Errorf("querying loki: query=%q: %w", lq.query, err)
+			return res, fmt.Errorf("loki source: query=%q: %w", lq.query, err)
 		}
 		if r.Partial {
 			res.Partial = true

@@ -1,10 +1,8 @@
 package lokisource
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -17,34 +15,10 @@ import (
 	"github.com/mailpath/mailpath/pkg/logsource/file"
 	"github.com/mailpath/mailpath/pkg/loki"
 	"github.com/mailpath/mailpath/pkg/loki/lokitest"
-	"github.com/mailpath/mailpath/pkg/syslog"
 	"github.com/mailpath/mailpath/pkg/trace"
 )
 
 var recorded = filepath.Join("..", "..", "..", "lab", "recorded")
-
-// pushSyslog pushes every line of an RFC 5424 file the way the shipped Alloy
-// config stores it: the MSG as the line, host and app as labels, the PID as
-// structured metadata.
-func pushSyslog(t testing.TB, srv *lokitest.Server, tenant, path string) {
-	fh, err := os.Open(path)
-	require.NoError(t, err)
-	defer fh.Close()
-	p := syslog.NewParser(time.Now(), time.UTC)
-	sc := bufio.NewScanner(fh)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		h, msg, err := p.Split(sc.Bytes())
-		require.NoError(t, err, sc.Text())
-		var md map[string]string
-		if h.PID > 0 {
-			md = map[string]string{"pid": strconv.Itoa(h.PID)}
-		}
-		srv.Push(tenant, map[string]string{"job": "syslog", "host": h.Host, "app": h.Tag},
-			lokitest.Entry{Time: h.Time, Line: msg, Metadata: md})
-	}
-	require.NoError(t, sc.Err())
-}
 
 func newSource(t testing.TB, srv *lokitest.Server, tenant string) *Source {
 	c, err := loki.New(loki.Config{URL: srv.URL, Tenant: tenant})
@@ -65,7 +39,7 @@ func TestLabFromLokiEqualsFile(t *testing.T) {
 	require.NoError(t, err)
 	logPath := filepath.Join(recorded, "mail-rfc5424.log")
 	srv := lokitest.NewServer(t, lokitest.Options{Tenants: true})
-	pushSyslog(t, srv, "lab", logPath)
+	srv.PushSyslogFile(t, "lab", logPath)
 	fromLoki := newSource(t, srv, "lab")
 	fromFile, err := file.Open([]string{logPath}, file.Options{Location: time.UTC})
 	require.NoError(t, err)
