@@ -5,9 +5,8 @@
 // number of terms: one stream selector with a single line filter naming
 // every text and queue ID of the round (`|= "a" or "b" ...`), and, when
 // the round asks for smtpd sessions, one selector over the smtpd and
-// postscreen streams of the hosts concerned in the sessions' time window
-// (the PID sits in structured metadata, so it is matched here, not in
-// LogQL). A trace makes at most trace.Options.MaxRounds rounds; a
+// postscreen streams of the hosts concerned, in the sessions' time window,
+// with a label filter on the PID metadata (`| pid=~"812|977"`). A trace makes at most trace.Options.MaxRounds rounds; a
 // Message-ID seed makes three (the seed, the queue IDs, the sessions) plus
 // one when a copy is still open at the follow-up window's end, and one per
 // kind of copy that carries an ID of its own (a bounce notification). None
@@ -199,7 +198,7 @@ type lokiQuery struct {
 // plan turns a round's terms into at most two LogQL queries.
 func (s *Source) plan(q logsource.Query) []lokiQuery {
 	var out []lokiQuery
-	var needles []string
+	var needles, pids []string
 	var needleHosts, sessionHosts []string
 	needleAnyHost, all := false, false
 	var ss, su time.Time
@@ -207,6 +206,7 @@ func (s *Source) plan(q logsource.Query) []lokiQuery {
 		switch {
 		case t.PID > 0:
 			sessionHosts = append(sessionHosts, t.Host)
+			pids = append(pids, strconv.Itoa(t.PID))
 			ss, su = widen(ss, su, t.Since, t.Until)
 		case t.All():
 			all = true
@@ -226,12 +226,21 @@ func (s *Source) plan(q logsource.Query) []lokiQuery {
 		out = append(out, lokiQuery{query: sel})
 	}
 	if len(sessionHosts) > 0 {
-		programs := labels.MustNewMatcher(labels.MatchRegexp, s.opt.Labels.Program,
-			".*/(smtpd|postscreen)")
-		out = append(out, lokiQuery{query: s.selector(dedupe(sessionHosts), programs),
+		out = append(out, lokiQuery{query: s.sessionQuery(dedupe(sessionHosts), dedupe(pids)),
 			since: ss, until: su.Add(time.Nanosecond)})
 	}
 	return out
+}
+
+// sessionQuery asks for the smtpd and postscreen lines of the given processes
+// on the given hosts. The PID is structured metadata, so a label filter
+// picks the processes; a PID shared by two of the hosts brings some lines too
+// many, which the terms' own host check drops.
+func (s *Source) sessionQuery(hosts, pids []string) string {
+	programs := labels.MustNewMatcher(labels.MatchRegexp, s.opt.Labels.Program,
+		".*/(smtpd|postscreen)")
+	return s.selector(hosts, programs) + " | " + s.opt.Labels.PID + "=~" +
+		loki.Quote(strings.Join(pids, "|"))
 }
 
 // selector builds the stream selector: the job when configured, the hosts

@@ -17,12 +17,47 @@ const emptyCompatibleText = "queries require at least one regexp or equality mat
 
 // unsupportedText follows a syntax error on anything valid in LogQL that the fake
 // does not evaluate, so a test author sees why the query failed.
-const unsupportedText = " (lokitest evaluates only stream selectors and line filters)"
+const unsupportedText = " (lokitest evaluates only stream selectors, line filters and " +
+	"label filters)"
 
-// logQuery is a parsed log query: a stream selector and a chain of line filters.
+// logQuery is a parsed log query: a stream selector, a chain of line filters
+// and a chain of label filters.
 type logQuery struct {
 	matchers []*labels.Matcher
 	filters  []lineFilter
+	labelFs  []labelFilter
+}
+
+// labelFilter is one label filter stage, `| pid="1" or pid="2"`: the entry's
+// stream labels and structured metadata must satisfy one alternative.
+type labelFilter struct {
+	any []*labels.Matcher
+}
+
+func (f labelFilter) keeps(stream, meta labels.Labels) bool {
+	for _, m := range f.any {
+		v := meta.Get(m.Name)
+		if v == "" {
+			v = stream.Get(m.Name)
+		}
+		if m.Matches(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepsEntry reports whether an entry passes the line and label filters.
+func (q *logQuery) keepsEntry(stream labels.Labels, line string, meta labels.Labels) bool {
+	if !q.keepsLine(line) {
+		return false
+	}
+	for _, f := range q.labelFs {
+		if !f.keeps(stream, meta) {
+			return false
+		}
+	}
+	return true
 }
 
 // lineFilter is one line filter stage; several needles mean alternatives joined by or.
@@ -144,6 +179,14 @@ func (p *parser) query() (*logQuery, error) {
 		return nil, err
 	}
 	for p.peek().kind != tokEOF {
+		if p.atLabelFilter() {
+			lf, err := p.labelFilter()
+			if err != nil {
+				return nil, err
+			}
+			q.labelFs = append(q.labelFs, lf)
+			continue
+		}
 		f, err := p.filter()
 		if err != nil {
 			return nil, err
@@ -152,6 +195,35 @@ func (p *parser) query() (*logQuery, error) {
 	}
 
 	return q, nil
+}
+
+// atLabelFilter reports whether the next tokens open a label filter stage,
+// "|" IDENT op, as against a parser stage such as "| json".
+func (p *parser) atLabelFilter() bool {
+	if p.at+2 >= len(p.toks) {
+		return false
+	}
+	bar, name, op := p.toks[p.at], p.toks[p.at+1], p.toks[p.at+2]
+	_, isMatch := matchTypes[op.text]
+	return bar.kind == tokOp && bar.text == "|" && name.kind == tokIdent &&
+		op.kind == tokOp && isMatch
+}
+
+// labelFilter reads `| name op "value" [or name op "value" ...]`.
+func (p *parser) labelFilter() (labelFilter, error) {
+	p.next()
+	var f labelFilter
+	for {
+		m, err := p.matcher()
+		if err != nil {
+			return f, err
+		}
+		f.any = append(f.any, m)
+		if t := p.peek(); t.kind != tokIdent || t.text != "or" {
+			return f, nil
+		}
+		p.next()
+	}
 }
 
 func (p *parser) selector(q *logQuery) error {

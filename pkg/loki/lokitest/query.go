@@ -114,7 +114,7 @@ func (s *Server) selectHits(t *tenantData, q *rangeQuery) ([]hit, scanned) {
 				continue
 			}
 			scan.add(e)
-			if q.query.keepsLine(e.line) {
+			if q.query.keepsEntry(st.labels, e.line, e.meta) {
 				scan.kept++
 				hits = append(hits, hit{st: st, e: e})
 			}

@@ -1,8 +1,10 @@
 package lokitest
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -300,4 +302,52 @@ func TestQueryRangeByPost(t *testing.T) {
 	require.Len(t, reqs, 1)
 	require.Equal(t, http.MethodPost, reqs[0].Method)
 	require.Equal(t, form.Get("query"), reqs[0].Query.Get("query"))
+}
+
+func TestLabelFilters(t *testing.T) {
+	srv := NewServer(t, Options{NoDiscovery: true})
+	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	srv.Push("", map[string]string{"host": "mx1", "app": "postfix/smtpd"},
+		Entry{Time: at, Line: "connect from a", Metadata: map[string]string{"pid": "10"}},
+		Entry{Time: at.Add(time.Second), Line: "connect from b",
+			Metadata: map[string]string{"pid": "11"}},
+		Entry{Time: at.Add(2 * time.Second), Line: "connect from c",
+			Metadata: map[string]string{"pid": "12"}})
+	cases := []struct {
+		name  string
+		query string
+		want  []string
+	}{
+		{"keeps one process by its metadata", `{host="mx1"} | pid="11"`, []string{"connect from b"}},
+		{"keeps alternatives", `{host="mx1"} | pid="10" or pid=~"1[2]"`,
+			[]string{"connect from a", "connect from c"}},
+		{"reads stream labels too", `{host="mx1"} |= "connect" | app=~".*/smtpd" | pid!="10"`,
+			[]string{"connect from b", "connect from c"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			q := url.Values{"query": {tc.query}, "direction": {"forward"},
+				"start": {strconv.FormatInt(at.Add(-time.Minute).UnixNano(), 10)},
+				"end": {strconv.FormatInt(at.Add(time.Minute).UnixNano(), 10)}}
+			resp, err := http.Get(srv.URL + "/loki/api/v1/query_range?" + q.Encode())
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			var body struct {
+				Data struct {
+					Result []struct {
+						Values [][]any `json:"values"`
+					} `json:"result"`
+				} `json:"data"`
+			}
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+			var got []string
+			for _, st := range body.Data.Result {
+				for _, v := range st.Values {
+					got = append(got, v[1].(string))
+				}
+			}
+			require.ElementsMatch(t, tc.want, got)
+		})
+	}
 }

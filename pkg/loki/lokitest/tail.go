@@ -139,7 +139,7 @@ func (s *Server) sendToTails(tenant string, st *stream, pushed []stored) {
 		}
 		var hits []hit
 		for _, e := range pushed {
-			if t.query.keepsLine(e.line) {
+			if t.query.keepsEntry(st.labels, e.line, e.meta) {
 				hits = append(hits, hit{st: st, e: e})
 			}
 		}
