@@ -328,7 +328,7 @@ func TestLabelFilters(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			q := url.Values{"query": {tc.query}, "direction": {"forward"},
 				"start": {strconv.FormatInt(at.Add(-time.Minute).UnixNano(), 10)},
-				"end": {strconv.FormatInt(at.Add(time.Minute).UnixNano(), 10)}}
+				"end":   {strconv.FormatInt(at.Add(time.Minute).UnixNano(), 10)}}
 			resp, err := http.Get(srv.URL + "/loki/api/v1/query_range?" + q.Encode())
 			require.NoError(t, err)
 			defer resp.Body.Close()
