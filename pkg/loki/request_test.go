@@ -17,7 +17,9 @@ import (
 
 // flakyServer fails the first fails requests with status (and header
 // Retry-After when retryAfter is set), then answers with fixture 02.
-func flakyServer(t *testing.T, fails int, status int, retryAfter string) (*httptest.Server, *int32) {
+func flakyServer(
+	t *testing.T, fails, status int, retryAfter string,
+) (*httptest.Server, *int32) {
 	ok := loadFixture(t, "02")
 	var n int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -276,7 +278,8 @@ func TestNewChecksConfig(t *testing.T) {
 		{name: "refuses a CA file without certificates",
 			cfg: Config{URL: "https://x", CAPEM: []byte("junk")}, field: "CAPEM"},
 		{name: "refuses TLS settings beside an HTTP client",
-			cfg:   Config{URL: "https://x", HTTPClient: http.DefaultClient, InsecureSkipVerify: true},
+			cfg: Config{URL: "https://x", HTTPClient: http.DefaultClient,
+				InsecureSkipVerify: true},
 			field: "HTTPClient"},
 		{name: "refuses a negative timeout",
 			cfg: Config{URL: "http://x", Timeout: -1}, field: "Timeout"},

@@ -129,7 +129,8 @@ func TestTailEnds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, srv := newTailServer(t) // no scripts: every connection closes at once
 			s.refuse = tt.refuse
-			c := newTestClient(t, Config{URL: srv.URL, Retries: 2, RetryWait: 20 * time.Millisecond})
+			wait := 20 * time.Millisecond
+			c := newTestClient(t, Config{URL: srv.URL, Retries: 2, RetryWait: wait})
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			if tt.cancelAfter > 0 {
