@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -328,4 +331,35 @@ func TestQueryRangeRefusesMetricAnswers(t *testing.T) {
 		t0, t0.Add(time.Hour), 0)
 	require.ErrorIs(t, err, ErrNotLogQuery)
 	require.False(t, errors.Is(err, ErrBadAnswer))
+}
+
+func TestQueryRangePostsLongQueries(t *testing.T) {
+	tests := []struct {
+		name   string
+		query  string
+		method string
+	}{
+		{name: "sends a short query with GET", query: `{job="syslog"}`, method: "GET"},
+		{name: "sends a long query as a POST form",
+			query:  `{job="syslog"} ` + MatchAny(strings.Repeat("E35AD9A2498.", 500)),
+			method: "POST"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var method, query string
+			ok := loadFixture(t, "02")
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				method, query = r.Method, r.FormValue("query")
+				ok.serve(w)
+			}))
+			t.Cleanup(srv.Close)
+			c := newTestClient(t, Config{URL: srv.URL})
+
+			res, err := c.QueryRange(context.Background(), tt.query, t0, t0.Add(time.Hour), 0)
+			require.NoError(t, err)
+			require.Len(t, res.Entries, 3)
+			require.Equal(t, tt.method, method)
+			require.Equal(t, tt.query, query)
+		})
+	}
 }

@@ -205,11 +205,11 @@ func (e *retryAfterError) As(target any) bool {
 }
 
 // isPermanent reports whether err came from a request that retrying would
-// not mend: a 4xx other than 429, or an unreadable answer.
+// not mend: a 4xx other than 429, an unreadable answer or a metric one.
 func isPermanent(err error) bool {
 	var lerr *Error
 	if errors.As(err, &lerr) {
 		return !lerr.Temporary()
 	}
-	return errors.Is(err, ErrBadAnswer)
+	return errors.Is(err, ErrBadAnswer) || errors.Is(err, ErrNotLogQuery)
 }
