@@ -348,10 +348,11 @@ func TestQueryRangePostsLongQueries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var method, query string
 			ok := loadFixture(t, "02")
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			handler := func(w http.ResponseWriter, r *http.Request) {
 				method, query = r.Method, r.FormValue("query")
 				ok.serve(w)
-			}))
+			}
+			srv := httptest.NewServer(http.HandlerFunc(handler))
 			t.Cleanup(srv.Close)
 			c := newTestClient(t, Config{URL: srv.URL})
 
