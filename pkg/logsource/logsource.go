@@ -127,6 +127,9 @@ type Result struct {
 	// covers; Reason then says what is missing.
 	Partial bool
 	Reason  string
+	// Waited is the time spent waiting for a remote backend's answers
+	// (Loki); zero for a source that reads local files.
+	Waited time.Duration
 }
 
 // Source answers queries. Implementations must be safe for use by one caller

@@ -19,6 +19,9 @@ type Result struct {
 	Reason  string
 	// Requests counts the HTTP requests made, retries included.
 	Requests int
+	// Waited is the time spent waiting for Loki: from sending each request
+	// to having read its answer, retries included, backoff pauses not.
+	Waited time.Duration
 }
 
 // QueryRange runs a LogQL log query over [start, end) (Loki takes start as
@@ -46,7 +49,8 @@ func (c *Client) QueryRange(
 	for _, p := range splitRange(start.UnixNano(), end.UnixNano(), c.maxQueryNanos()) {
 		err := q.readPiece(ctx, p)
 		if err != nil && ctx.Err() != nil {
-			return Result{Requests: q.res.Requests}, fmt.Errorf("querying loki: %w", err)
+			return Result{Requests: q.res.Requests, Waited: q.res.Waited},
+				fmt.Errorf("querying loki: %w", err)
 		}
 		if err != nil && firstErr == nil {
 			firstErr = err
@@ -94,7 +98,8 @@ type rangeQuery struct {
 
 func (q *rangeQuery) finish(firstErr error) (Result, error) {
 	if firstErr != nil && q.pages == 0 {
-		return Result{Requests: q.res.Requests}, fmt.Errorf("querying loki: %w", firstErr)
+		return Result{Requests: q.res.Requests, Waited: q.res.Waited},
+			fmt.Errorf("querying loki: %w", firstErr)
 	}
 	q.res.Partial = len(q.reasons) > 0
 	q.res.Reason = strings.Join(q.reasons, "; ")
@@ -147,7 +152,7 @@ func (q *rangeQuery) readPiece(ctx context.Context, p span) error {
 // another page may hold lines.
 func (q *rangeQuery) readPage(ctx context.Context, pg *pager) (more bool, err error) {
 	limit := q.limit(len(pg.seen))
-	page, err := q.c.fetchPage(ctx, q.query, pg.cursor, pg.to, limit, &q.res.Requests)
+	page, err := q.c.fetchPage(ctx, q.query, pg.cursor, pg.to, limit, &q.res)
 	if err != nil {
 		return false, err
 	}
@@ -194,7 +199,7 @@ func (q *rangeQuery) keep(fresh []Entry, full bool) bool {
 // fetchPage asks Loki for one page of [from, to), forward, and returns its
 // lines sorted by time.
 func (c *Client) fetchPage(
-	ctx context.Context, query string, from, to int64, limit int, requests *int,
+	ctx context.Context, query string, from, to int64, limit int, res *Result,
 ) ([]Entry, error) {
 	params := map[string][]string{
 		"query":     {query},
@@ -205,7 +210,7 @@ func (c *Client) fetchPage(
 	}
 	body, err := c.do(ctx, call{
 		op: "query_range", path: "/loki/api/v1/query_range",
-		params: params, post: true, requests: requests,
+		params: params, post: true, requests: &res.Requests, waited: &res.Waited,
 	})
 	if err != nil {
 		return nil, err

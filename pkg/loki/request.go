@@ -31,8 +31,9 @@ type call struct {
 	op       string // for errors: "query_range", "labels", ...
 	path     string // below the base URL
 	params   url.Values
-	post     bool // allowed to go as a POST form when long
-	requests *int // counts attempts, when set
+	post     bool           // allowed to go as a POST form when long
+	requests *int           // counts attempts, when set
+	waited   *time.Duration // adds up the time spent waiting for answers, when set
 }
 
 // setHeaders adds the tenant and the credentials; the tail handshake sends
@@ -96,6 +97,10 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, error) {
 	req, err := c.newRequest(actx, cl)
 	if err != nil {
 		return nil, backoff.Permanent(err)
+	}
+	sent := time.Now()
+	if cl.waited != nil {
+		defer func() { *cl.waited += time.Since(sent) }()
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

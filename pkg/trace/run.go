@@ -41,6 +41,8 @@ type Result struct {
 	Reasons []string
 	Rounds  int
 	Lines   int
+	// Waited is the time the source spent waiting for its backend.
+	Waited time.Duration
 }
 
 // Run traces seed through src: it queries for the seed, then for the queue
@@ -65,6 +67,8 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 	q := logsource.Query{Terms: terms, Since: seed.Since, Until: seed.Until}
 	var horizon time.Time    // where bounded follow-up rounds stopped
 	ids := map[string]bool{} // Message-IDs of the messages the seed named so far
+	var built []*Trace       // the last Build, of the first builtFrom lines
+	builtFrom := -1
 	for len(q.Terms) > 0 {
 		if res.Rounds == opt.MaxRounds {
 			res.Partial = true
@@ -75,7 +79,8 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 		if err := c.round(ctx, src, q, res); err != nil {
 			return nil, err
 		}
-		selected := related(Build(c.events), seed, ids)
+		built, builtFrom = Build(c.events), len(c.events)
+		selected := related(built, seed, ids)
 		first, last := spanOf(selected)
 		q = nextQuery(newTerms(selected, asked, c.hosts), first, last, opt)
 		if !q.Until.IsZero() && len(q.Terms) > 0 && q.Terms[0].Until.IsZero() {
@@ -86,7 +91,11 @@ func Run(ctx context.Context, src logsource.Source, seed Seed, opt Options) (*Re
 			horizon = time.Time{}
 		}
 	}
-	res.Traces = Select(Build(c.events), seed)
+	if builtFrom != len(c.events) {
+		// The last round brought lines the loop has not correlated yet.
+		built = Build(c.events)
+	}
+	res.Traces = Select(built, seed)
 	res.Lines = len(c.events)
 	return res, nil
 }
@@ -117,8 +126,11 @@ func related(traces []*Trace, seed Seed, ids map[string]bool) []*Trace {
 // sessionWindow is how far before an smtpd client= line its session's
 // rejects without a queue ID are looked for. smtpd opens the queue file at
 // the first accepted recipient, so the recipients it refused before carry
-// NOQUEUE and come first; those it refuses later carry the queue ID.
-const sessionWindow = 2 * time.Minute
+// NOQUEUE and come first, seconds before, in the same transaction; those it
+// refuses later carry the queue ID. A window that misses the session's
+// connect line still splits sessions right: a reject is bounded by the next
+// disconnect after it too.
+const sessionWindow = 30 * time.Second
 
 // nextQuery bounds a round: by the terms' own windows when every term has
 // one (a round of smtpd sessions only), else from Lookback before the
@@ -197,18 +209,19 @@ func (o Options) withDefaults() Options {
 // collector keeps the lines of all rounds, each once.
 type collector struct {
 	events []event.Event
-	seen   map[string]bool
+	seen   map[lineID]bool
 	hosts  map[string]bool
 }
 
 func newCollector() *collector {
-	return &collector{seen: map[string]bool{}, hosts: map[string]bool{}}
+	return &collector{seen: map[lineID]bool{}, hosts: map[string]bool{}}
 }
 
 func (c *collector) round(ctx context.Context, src logsource.Source, q logsource.Query,
 	res *Result) error {
 	res.Rounds++
 	r, err := src.Find(ctx, q)
+	res.Waited += r.Waited
 	if err != nil {
 		return fmt.Errorf("query round %d: %w", res.Rounds, err)
 	}
@@ -233,11 +246,22 @@ func (c *collector) round(ctx context.Context, src logsource.Source, q logsource
 	return nil
 }
 
-func lineKey(ev *event.Event) string {
+// lineID names one log line across rounds: by its file and line number
+// when it has them, else by its host, time and text (Loki's identity of an
+// entry within a stream).
+type lineID struct {
+	source string
+	lineNo int64
+	host   string
+	ns     int64
+	line   string
+}
+
+func lineKey(ev *event.Event) lineID {
 	if ev.Source != "" && ev.LineNo > 0 {
-		return ev.Source + ":" + strconv.FormatInt(ev.LineNo, 10)
+		return lineID{source: ev.Source, lineNo: ev.LineNo}
 	}
-	return ev.Host + "|" + ev.Time.Format(time.RFC3339Nano) + "|" + ev.Line
+	return lineID{host: ev.Host, ns: ev.Time.UnixNano(), line: ev.Line}
 }
 
 func termKey(t logsource.Term) string {

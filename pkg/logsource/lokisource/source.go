@@ -69,10 +69,11 @@ type Querier interface {
 		maxLines int) (loki.Result, error)
 }
 
-// Source reads mail log lines from Loki.
+// Source reads mail log lines from Loki. It serves one caller at a time.
 type Source struct {
-	q   Querier
-	opt Options
+	q      Querier
+	opt    Options
+	framed *parse.Parser // for lines that kept their syslog frame
 }
 
 var _ logsource.Source = (*Source)(nil)
@@ -107,6 +108,7 @@ func (s *Source) Find(ctx context.Context, q logsource.Query) (logsource.Result,
 	for _, lq := range s.plan(q) {
 		r, err := s.q.QueryRange(ctx, lq.query, maxTime(start, lq.since), minTime(end, lq.until),
 			s.opt.MaxLines)
+		res.Waited += r.Waited
 		if err != nil {
 			return res, fmt.Errorf("loki source: query=%q: %w", lq.query, err)
 		}
@@ -150,7 +152,10 @@ func (s *Source) keep(res *logsource.Result, entries []loki.Entry, q logsource.Q
 // metadata, or a whole syslog line.
 func (s *Source) event(e loki.Entry) event.Event {
 	if looksFramed(e.Line) {
-		ev := parse.New(e.Time, time.UTC).Line([]byte(e.Line), "loki", 0)
+		if s.framed == nil {
+			s.framed = parse.New(s.opt.Now(), time.UTC)
+		}
+		ev := s.framed.Line([]byte(e.Line), "loki", 0)
 		if ev.Kind != event.KindUnparsed {
 			ev.Source = "loki"
 			return ev
@@ -173,20 +178,25 @@ func (s *Source) event(e loki.Entry) event.Event {
 }
 
 // looksFramed tells a line that still has its syslog frame: RFC 5424's
-// "<pri>1 ", or an RFC 3164 or ISO 8601 stamp at the start.
+// "<pri>1 ", an ISO 8601 stamp ("2026-"), or an RFC 3164 one ("Dec  3 10:11:12").
+// It only looks at a few bytes: it runs on every line Loki returns.
 func looksFramed(line string) bool {
 	if len(line) < 16 {
 		return false
 	}
-	if line[0] == '<' {
+	switch {
+	case line[0] == '<':
+		return true
+	case isDigit(line[0]) && line[4] == '-':
 		return true
 	}
-	if line[4] == '-' && line[0] >= '0' && line[0] <= '9' {
-		return true
-	}
-	_, err := time.Parse(time.Stamp, line[:15])
-	return err == nil
+	return isUpper(line[0]) && line[3] == ' ' && (line[4] == ' ' || isDigit(line[4])) &&
+		isDigit(line[5]) && line[6] == ' ' && line[9] == ':' && line[12] == ':'
 }
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+func isUpper(b byte) bool { return b >= 'A' && b <= 'Z' }
 
 // lokiQuery is one LogQL query of a round, with its own window when it has
 // a narrower one than the round's.
@@ -232,15 +242,21 @@ func (s *Source) plan(q logsource.Query) []lokiQuery {
 	return out
 }
 
-// sessionQuery asks for the smtpd and postscreen lines of the given processes
-// on the given hosts. The PID is structured metadata, so a label filter
-// picks the processes; a PID shared by two of the hosts brings some lines too
-// many, which the terms' own host check drops.
+// sessionNeedles are the smtpd and postscreen lines a session round needs:
+// the rejects that carry no queue ID, and the session's bounds (connect,
+// disconnect, lost connection, timeout). The hop's own lines come by queue ID.
+var sessionNeedles = []string{"NOQUEUE", "connect from", "CONNECT from", "lost connection",
+	"timeout after"}
+
+// sessionQuery asks for those lines of the given processes on the given
+// hosts. The PID is structured metadata, so a label filter picks the
+// processes; a PID shared by two of the hosts brings some lines too many,
+// which the terms' own host check drops.
 func (s *Source) sessionQuery(hosts, pids []string) string {
 	programs := labels.MustNewMatcher(labels.MatchRegexp, s.opt.Labels.Program,
 		".*/(smtpd|postscreen)")
-	return s.selector(hosts, programs) + " | " + s.opt.Labels.PID + "=~" +
-		loki.Quote(strings.Join(pids, "|"))
+	return s.selector(hosts, programs) + " " + loki.ContainsAny(sessionNeedles...) + " | " +
+		s.opt.Labels.PID + "=~" + loki.Quote(strings.Join(pids, "|"))
 }
 
 // selector builds the stream selector: the job when configured, the hosts

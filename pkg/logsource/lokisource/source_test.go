@@ -171,3 +171,17 @@ func TestPlanEscapesHostileText(t *testing.T) {
 	// Needles are sorted, so one round's query reads the same every time.
 	require.Equal(t, `{host=~".+"} |= "4F2A1C0123" or `+loki.Quote(hostile), qs[0].query)
 }
+
+func TestLooksFramed(t *testing.T) {
+	for line, want := range map[string]bool{
+		"<22>1 2026-12-03T10:11:12Z mx1 postfix/smtpd 1 - - x":           true,
+		"2026-12-03T10:11:12.123456+00:00 mx1 postfix/smtpd[1]: x":       true,
+		"Dec  3 10:11:12 mx1 postfix/smtpd[1]: connect from x":           true,
+		"Dec 13 10:11:12 mx1 postfix/smtpd[1]: connect from x":           true,
+		"4F2A1C0123: to=<b@example.net>, relay=x[192.0.2.1]:25, dsn=2.0": false,
+		"connect from unknown[192.0.2.1]":                                false,
+		"NOQUEUE: reject: RCPT from x[192.0.2.1]: 550 5.1.1 <a@b>: no":   false,
+	} {
+		require.Equal(t, want, looksFramed(line), line)
+	}
+}
