@@ -1,0 +1,5 @@
+//go:build !race
+
+package lokisource
+
+const raceEnabled = false
