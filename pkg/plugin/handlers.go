@@ -1,0 +1,204 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/mailpath/mailpath/pkg/loki"
+	"github.com/mailpath/mailpath/pkg/search"
+	"github.com/mailpath/mailpath/pkg/trace"
+)
+
+// handleTrace answers trace queries: nodes and edges frames for the graph,
+// an events frame for the lines, as the query's output asks.
+func (ds *Datasource) handleTrace(ctx context.Context, req *backend.QueryDataRequest) (
+	*backend.QueryDataResponse, error) {
+	resp := backend.NewQueryDataResponse()
+	for _, q := range req.Queries {
+		resp.Responses[q.RefID] = ds.traceOne(ctx, q)
+	}
+	return resp, nil
+}
+
+func (ds *Datasource) traceOne(ctx context.Context, q backend.DataQuery) backend.DataResponse {
+	logger := log.DefaultLogger.FromContext(ctx).With("refID", q.RefID, "queryType", "trace")
+	m, err := parseQuery(q)
+	if err != nil {
+		return badRequest(err)
+	}
+	seed, err := m.seed(q.TimeRange)
+	if err != nil {
+		return badRequest(err)
+	}
+	output, err := m.output()
+	if err != nil {
+		return badRequest(err)
+	}
+	src, err := ds.source()
+	if err != nil {
+		return badRequest(err)
+	}
+	started := time.Now()
+	res, err := trace.Run(ctx, src, seed, trace.Options{})
+	if err != nil {
+		logger.Error("Trace failed", "error", err)
+		return failure(err)
+	}
+	logger.Info("Trace done", "duration", time.Since(started), "traces", len(res.Traces),
+		"rounds", res.Rounds, "partial", res.Partial)
+	return backend.DataResponse{Frames: traceFrames(res, output)}
+}
+
+func traceFrames(res *trace.Result, output string) data.Frames {
+	var frames data.Frames
+	if output != OutputEvents {
+		g := newGraph()
+		for _, t := range res.Traces {
+			g.add(t)
+		}
+		nodes, edges := g.frames()
+		frames = append(frames, nodes, edges)
+	}
+	if output != OutputGraph {
+		frames = append(frames, eventsFrame(res.Traces))
+	}
+	notices := traceNotices(res)
+	for _, f := range frames {
+		f.Meta.Notices = append(f.Meta.Notices, notices...)
+	}
+	return frames
+}
+
+func traceNotices(res *trace.Result) []data.Notice {
+	var out []data.Notice
+	if len(res.Traces) == 0 {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityInfo,
+			Text: "No message matched the seed in this time range."})
+	}
+	if res.Partial {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning,
+			Text: "The answer is partial: " + fmt.Sprint(res.Reasons)})
+	}
+	if n := len(res.Unparsed); n > 0 {
+		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning,
+			Text: strconv.Itoa(n) + " line(s) could not be parsed; they are kept in the events."})
+	}
+	return out
+}
+
+// handleSearch answers search queries with one table row per message and a
+// data link on the Message-ID that opens its trace.
+func (ds *Datasource) handleSearch(ctx context.Context, req *backend.QueryDataRequest) (
+	*backend.QueryDataResponse, error) {
+	resp := backend.NewQueryDataResponse()
+	for _, q := range req.Queries {
+		resp.Responses[q.RefID] = ds.searchOne(ctx, q)
+	}
+	return resp, nil
+}
+
+func (ds *Datasource) searchOne(ctx context.Context, q backend.DataQuery) backend.DataResponse {
+	m, err := parseQuery(q)
+	if err != nil {
+		return badRequest(err)
+	}
+	f, err := m.filter(q.TimeRange)
+	if err != nil {
+		return badRequest(err)
+	}
+	src, err := ds.source()
+	if err != nil {
+		return badRequest(err)
+	}
+	res, err := search.Run(ctx, src, f)
+	if err != nil {
+		return failure(err)
+	}
+	frame := ds.searchFrame(res.Rows)
+	if res.Partial {
+		frame.Meta.Notices = append(frame.Meta.Notices, data.Notice{
+			Severity: data.NoticeSeverityWarning, Text: "The answer is partial: " + res.Reason})
+	}
+	if res.Matched > len(res.Rows) {
+		frame.Meta.Notices = append(frame.Meta.Notices, data.Notice{
+			Severity: data.NoticeSeverityInfo,
+			Text:     fmt.Sprintf("%d messages matched; showing %d.", res.Matched, len(res.Rows))})
+	}
+	return backend.DataResponse{Frames: data.Frames{frame}}
+}
+
+func (ds *Datasource) searchFrame(rows []search.Row) *data.Frame {
+	var ids, froms, rcpts, worst, hosts, seeds, subjects []string
+	var firsts, lasts []time.Time
+	for _, r := range rows {
+		ids, froms = append(ids, r.MessageID), append(froms, r.From)
+		firsts, lasts = append(firsts, r.First), append(lasts, r.Last)
+		rcpts = append(rcpts, join(r.Recipients))
+		worst, hosts = append(worst, string(r.Worst)), append(hosts, join(r.Hosts))
+		seeds, subjects = append(seeds, seedText(r.Seed)), append(subjects, r.Subject)
+	}
+	link := data.DataLink{Title: "Trace this message", Internal: &data.InternalDataLink{
+		DatasourceUID: ds.uid, DatasourceName: ds.name,
+		Query: map[string]any{"queryType": QueryTypeTrace, "queueId": "${__data.fields.seed}"},
+	}}
+	f := data.NewFrame("messages",
+		data.NewField("first", nil, firsts), data.NewField("last", nil, lasts),
+		data.NewField("message_id", nil, ids).SetConfig(&data.FieldConfig{
+			DisplayName: "Message-ID", Links: []data.DataLink{link}}),
+		data.NewField("subject", nil, subjects), data.NewField("from", nil, froms),
+		data.NewField("recipients", nil, rcpts), data.NewField("worst", nil, worst),
+		data.NewField("hosts", nil, hosts), data.NewField("seed", nil, seeds))
+	f.SetMeta(&data.FrameMeta{PreferredVisualization: data.VisTypeTable})
+	return f
+}
+
+// seedText is the queue ID seed "host:qid" a search row's link traces with.
+func seedText(s trace.Seed) string {
+	if s.QueueID != "" {
+		return s.Host + ":" + s.QueueID
+	}
+	return ""
+}
+
+// badRequest is an answer to a query that cannot be run as written: the
+// user's to fix, so its source is downstream of the plugin.
+func badRequest(err error) backend.DataResponse {
+	return backend.ErrDataResponseWithSource(backend.StatusBadRequest,
+		backend.ErrorSourceDownstream, err.Error())
+}
+
+// failure is an answer to a query that failed while running: Loki's errors
+// and unreadable files are downstream, anything else the plugin's own.
+func failure(err error) backend.DataResponse {
+	var lokiErr *loki.Error
+	switch {
+	case errors.As(err, &lokiErr):
+		return backend.ErrDataResponseWithSource(backend.StatusBadGateway,
+			backend.ErrorSourceDownstream, err.Error())
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return backend.ErrDataResponseWithSource(backend.StatusTimeout,
+			backend.ErrorSourceDownstream, err.Error())
+	}
+	return backend.ErrDataResponseWithSource(backend.StatusInternal,
+		backend.ErrorSourcePlugin, err.Error())
+}
+
+func join(list []string) string {
+	out := ""
+	for i, v := range list {
+		if i > 0 {
+			out += ", "
+		}
+		out += v
+	}
+	return out
+}
+
+func quote(s string) string { return strconv.Quote(s) }

@@ -1,0 +1,94 @@
+package plugin
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/mailpath/mailpath/pkg/search"
+	"github.com/mailpath/mailpath/pkg/trace"
+)
+
+// Query types.
+const (
+	QueryTypeTrace  = "trace"
+	QueryTypeSearch = "search"
+)
+
+// Trace outputs: which frames a trace query answers with. Grafana's Node
+// Graph panel takes every frame without a "source" field for a nodes frame,
+// so a panel drawing the graph asks for the graph alone.
+const (
+	OutputAll    = "all"
+	OutputGraph  = "graph"
+	OutputEvents = "events"
+)
+
+// Query is the query model the front end sends (src/types.ts).
+type Query struct {
+	SchemaVersion int      `json:"schemaVersion"`
+	QueryType     string   `json:"queryType"`
+	MessageID     string   `json:"messageId"`
+	QueueID       string   `json:"queueId"`
+	Sender        string   `json:"sender"`
+	Recipient     string   `json:"recipient"`
+	Tag           string   `json:"tag"`
+	Output        string   `json:"output"`
+	EntryHosts    []string `json:"entryHosts"`
+	Status        string   `json:"status"`
+	Client        string   `json:"client"`
+	Limit         int      `json:"limit"`
+}
+
+func parseQuery(q backend.DataQuery) (Query, error) {
+	var m Query
+	if err := json.Unmarshal(q.JSON, &m); err != nil {
+		return m, fmt.Errorf("reading query: refID=%s: %w: %w", q.RefID, ErrBadQuery, err)
+	}
+	if m.QueryType == "" {
+		m.QueryType = q.QueryType
+	}
+	return m, nil
+}
+
+// seed turns a trace query into a seed bounded by the query's time range.
+func (m Query) seed(tr backend.TimeRange) (trace.Seed, error) {
+	s := trace.Seed{MessageID: strings.TrimSpace(m.MessageID), From: m.Sender, To: m.Recipient,
+		Tag: m.Tag, Since: tr.From, Until: tr.To}
+	if m.QueueID != "" {
+		host, qid, ok := strings.Cut(m.QueueID, ":")
+		if !ok || host == "" || qid == "" {
+			return s, fmt.Errorf("reading queueId: value=%q: %w", m.QueueID,
+				trace.ErrQueueIDNeedsHost)
+		}
+		s.Host, s.QueueID = host, qid
+	}
+	return s, s.Validate()
+}
+
+func (m Query) output() (string, error) {
+	switch m.Output {
+	case "", OutputAll:
+		return OutputAll, nil
+	case OutputGraph, OutputEvents:
+		return m.Output, nil
+	}
+	return "", fmt.Errorf("reading output: value=%q: %w: want all, graph or events", m.Output,
+		ErrBadQuery)
+}
+
+// filter turns a search query into a search filter bounded by the time range.
+func (m Query) filter(tr backend.TimeRange) (search.Filter, error) {
+	f := search.Filter{EntryHosts: m.EntryHosts, Since: tr.From, Until: tr.To, From: m.Sender,
+		To: m.Recipient, Tag: m.Tag, Client: m.Client, Status: trace.Disposition(m.Status),
+		Limit: m.Limit}
+	if m.Status != "" && search.Severity(f.Status) == 0 {
+		return f, fmt.Errorf("reading status: value=%q: %w", m.Status, ErrBadQuery)
+	}
+	if f.Limit < 0 || f.Limit > 10_000 {
+		return f, fmt.Errorf("reading limit: value=%d: %w: want 1 to 10000", m.Limit, ErrBadQuery)
+	}
+	return f, nil
+}
