@@ -15,7 +15,8 @@ import (
 const pluginID = "mailpath-trace-datasource"
 
 func main() {
-	if err := datasource.Manage(pluginID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {
+	err := datasource.Manage(pluginID, plugin.NewDatasource, datasource.ManageOpts{})
+	if err != nil {
 		log.DefaultLogger.Error("Plugin stopped", "error", err)
 		os.Exit(1)
 	}

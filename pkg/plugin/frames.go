@@ -138,7 +138,8 @@ func (g *graph) frames() (*data.Frame, *data.Frame) {
 	var ids, titles, subtitles, mains, seconds, colors, roles, queues []string
 	for _, id := range g.order {
 		n := g.nodes[id]
-		ids, titles, subtitles = append(ids, n.id), append(titles, n.title), append(subtitles, n.role)
+		ids, titles = append(ids, n.id), append(titles, n.title)
+		subtitles = append(subtitles, n.role)
 		mains = append(mains, strings.Join(n.queueIDs, " "))
 		seconds = append(seconds, dispositionSummary(n.dispositions))
 		colors = append(colors, nodeColor(n))

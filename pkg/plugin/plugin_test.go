@@ -159,7 +159,8 @@ func TestGraphOutputHasNoOtherFrames(t *testing.T) {
 // seeds, and a query of an unknown type in one request.
 func TestOneBadQueryDoesNotFailTheOthers(t *testing.T) {
 	resp := query(t, labFiles(t),
-		map[string]any{"queryType": "trace", "messageId": "<plain.edd705@client.lab.mailpath.test>"},
+		map[string]any{"queryType": "trace",
+			"messageId": "<plain.edd705@client.lab.mailpath.test>"},
 		map[string]any{"queryType": "trace", "messageId": "<a@b>", "sender": "c@d"},
 		map[string]any{"queryType": "metrics"})
 	require.NoError(t, resp.Responses["Q0"].Error)
