@@ -29,6 +29,11 @@ export MAILPATH_LAB_OUT="$out/lab"
 step "ingestion configs (rsyslog live on loopback, promtail and Alloy statically)"
 provisioning/ingestion/check.sh
 
+step "docker-compose.yaml (validated without an engine)"
+command -v docker-compose >/dev/null ||
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose >/dev/null
+docker-compose -f docker-compose.yaml config -q
+
 step "vet"
 go vet ./...
 
