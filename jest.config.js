@@ -2,7 +2,12 @@
 // generally used by snapshots, but can affect specific tests
 process.env.TZ = 'UTC';
 
+const base = require('./.config/jest.config');
+const swc = Object.values(base.transform)[0];
+
 module.exports = {
   // Jest configuration provided by Grafana scaffolding
-  ...require('./.config/jest.config'),
+  ...base,
+  // d3-color 3.1.1 (under @grafana/data) ships only .mjs, which the scaffold does not transform.
+  transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
 };
