@@ -8,3 +8,18 @@ console.info = (...args) => {
     info(...args);
   }
 };
+
+// Combobox sizes its menu with canvas text metrics, which jsdom lacks.
+HTMLCanvasElement.prototype.getContext = () => ({
+  measureText: (text) => ({ width: String(text).length * 8 }),
+});
+
+// Scroll indicators in Combobox menus watch their edges; jsdom has no IntersectionObserver.
+global.IntersectionObserver = class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+  takeRecords() {
+    return [];
+  }
+};

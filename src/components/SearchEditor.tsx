@@ -1,6 +1,6 @@
 import React from 'react';
 
-import { InlineField, InlineFieldRow, MultiSelect, Select } from '@grafana/ui';
+import { Combobox, InlineField, InlineFieldRow, MultiCombobox } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
 import { DISPOSITIONS, MailpathQuery } from '../types';
@@ -43,15 +43,16 @@ export function SearchEditor({ query, onChange, datasource }: Props) {
       <InlineField
         label="Entry hosts"
         labelWidth={LABEL_WIDTH}
+        htmlFor={`${query.refId}-entry-hosts`}
         tooltip="Hosts where the message entered the system"
         invalid={Boolean(hosts.error)}
         error={hosts.error && `hosts could not be loaded: ${hosts.error}`}
       >
-        <MultiSelect
-          aria-label="Entry hosts"
+        <MultiCombobox
+          id={`${query.refId}-entry-hosts`}
           width={INPUT_WIDTH}
-          allowCustomValue
-          isLoading={hosts.loading}
+          createCustomValue
+          loading={hosts.loading}
           placeholder="any host"
           options={hostOptions}
           value={selected}
@@ -77,9 +78,9 @@ export function SearchEditor({ query, onChange, datasource }: Props) {
         ))}
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField label="Status" labelWidth={LABEL_WIDTH}>
-          <Select
-            aria-label="Status"
+        <InlineField label="Status" labelWidth={LABEL_WIDTH} htmlFor={`${query.refId}-status`}>
+          <Combobox
+            id={`${query.refId}-status`}
             width={20}
             isClearable
             placeholder="any"
@@ -105,8 +106,8 @@ export function SearchEditor({ query, onChange, datasource }: Props) {
   );
 }
 
-function values(opts: Array<{ value?: string }>): string[] {
-  return opts.map((o) => o.value).filter((v): v is string => Boolean(v));
+function values(opts: Array<{ value: string }>): string[] {
+  return opts.map((o) => o.value).filter((v) => v !== '');
 }
 
 function toLimit(text: string): number | undefined {

@@ -1,6 +1,6 @@
 import React from 'react';
 
-import { InlineField, InlineFieldRow, RadioButtonGroup, Select } from '@grafana/ui';
+import { Combobox, InlineField, InlineFieldRow, RadioButtonGroup } from '@grafana/ui';
 
 import { MailpathQuery, SEED_KINDS, SeedKind, seedKindOf, TraceOutput, withSeed } from '../types';
 import { DraftInput } from './DraftInput';
@@ -36,13 +36,13 @@ export function TraceEditor({ query, onChange }: Props) {
 
   return (
     <InlineFieldRow>
-      <InlineField label="Seed" labelWidth={LABEL_WIDTH}>
-        <Select
-          aria-label="Seed kind"
+      <InlineField label="Seed" labelWidth={LABEL_WIDTH} htmlFor={`${id}-kind`}>
+        <Combobox
+          id={`${id}-kind`}
           width={16}
           options={SEED_OPTIONS}
           value={kind}
-          onChange={(o) => o.value && onChange(withSeed(query, o.value, value), value !== '')}
+          onChange={(o) => onChange(withSeed(query, o.value, value), value !== '')}
         />
       </InlineField>
       <InlineField label={SEED_LABELS[kind].label} htmlFor={id} grow>

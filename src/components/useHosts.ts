@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 
-import { SelectableValue } from '@grafana/data';
+import { ComboboxOption } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
 
 /** HostOptions is what useHosts returns: the hosts as options, and why loading failed. */
 export interface HostOptions {
-  options: Array<SelectableValue<string>>;
+  options: Array<ComboboxOption<string>>;
   loading: boolean;
   error?: string;
 }
@@ -29,7 +29,7 @@ export function useHosts(datasource: DataSource): HostOptions {
 }
 
 /** toOption makes a Select option of a host or a template variable. */
-export function toOption(value: string): SelectableValue<string> {
+export function toOption(value: string): ComboboxOption<string> {
   return { label: value, value };
 }
 
