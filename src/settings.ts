@@ -33,8 +33,11 @@ export function pathLines(text: string, keepBlank: boolean): string[] {
   return keepBlank ? lines : lines.map((l) => l.trim()).filter((l) => l !== '');
 }
 
-/** seconds parses a number input; empty or invalid text clears the setting. */
-export function seconds(text: string): number | undefined {
-  const n = Number(text);
-  return text.trim() === '' || !Number.isFinite(n) || n <= 0 ? undefined : n;
+/**
+ * wholeSeconds parses a number input into the whole seconds the backend reads as an int; empty,
+ * invalid or sub-second text clears the setting, so the backend's default applies.
+ */
+export function wholeSeconds(text: string): number | undefined {
+  const n = Math.floor(Number(text));
+  return text.trim() === '' || !Number.isFinite(n) || n < 1 ? undefined : n;
 }

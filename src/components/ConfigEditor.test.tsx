@@ -94,10 +94,12 @@ describe('ConfigEditor', () => {
     expect(screen.queryByLabelText(/^Loki URL/)).not.toBeInTheDocument();
   });
 
-  it('stores the timeout as a number of seconds', () => {
+  it('stores the timeout as whole seconds, the int the backend reads', () => {
     const { last } = setup(settings());
 
-    fireEvent.change(screen.getByLabelText('Timeout'), { target: { value: '45' } });
+    fireEvent.change(screen.getByLabelText('Timeout'), { target: { value: '45.7' } });
     expect(last().jsonData.timeoutSeconds).toBe(45);
+    fireEvent.change(screen.getByLabelText('Timeout'), { target: { value: '0' } });
+    expect(last().jsonData.timeoutSeconds).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import React from 'react';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { InlineField, Input, RadioButtonGroup } from '@grafana/ui';
 
-import { seconds, withJson } from '../settings';
+import { wholeSeconds, withJson } from '../settings';
 import { MailpathOptions, MailpathSecureOptions } from '../types';
 import { FilesSettings } from './FilesSettings';
 import { LABEL_WIDTH, INPUT_WIDTH } from './layout';
@@ -50,7 +50,11 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           onChange={(e) => onOptionsChange(withJson(options, { window: e.currentTarget.value }))}
         />
       </InlineField>
-      <InlineField label="Timeout" labelWidth={LABEL_WIDTH} tooltip="Seconds one query may take">
+      <InlineField
+        label="Timeout"
+        labelWidth={LABEL_WIDTH}
+        tooltip="Seconds one Loki request may take"
+      >
         <Input
           id="config-timeout"
           type="number"
@@ -59,7 +63,9 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           placeholder="30"
           value={jsonData.timeoutSeconds ?? ''}
           onChange={(e) =>
-            onOptionsChange(withJson(options, { timeoutSeconds: seconds(e.currentTarget.value) }))
+            onOptionsChange(
+              withJson(options, { timeoutSeconds: wholeSeconds(e.currentTarget.value) })
+            )
           }
         />
       </InlineField>

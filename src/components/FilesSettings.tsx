@@ -42,7 +42,7 @@ export function FilesSettings({ options, onOptionsChange }: Props) {
         <Input
           id="config-timezone"
           width={INPUT_WIDTH}
-          placeholder="Local"
+          placeholder="UTC"
           value={options.jsonData.timezone ?? ''}
           onChange={(e) => onOptionsChange(withJson(options, { timezone: e.currentTarget.value }))}
         />
