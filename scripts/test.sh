@@ -3,7 +3,9 @@
 #
 # Installs the lab's Debian packages, runs the real Postfix lab into a fresh
 # directory, then runs the Go tests against both the bundled recording and
-# that fresh run, the race detector on the concurrent file reader, and the
+# that fresh run (the plugin among them, driven over go-plugin gRPC), builds
+# the plugin's backend with mage and its frontend with npm (with the front
+# end's own tests), the race detector on the concurrent file reader, and the
 # 1 GiB trace-versus-grep budget.
 set -euo pipefail
 
@@ -39,6 +41,13 @@ go vet ./...
 
 step "tests"
 go test -count=1 ./...
+
+step "plugin: backend with the SDK's mage targets, frontend with npm"
+go tool mage -v build:linux
+scripts/front.sh
+for f in dist/gpx_mailpath_linux_amd64 dist/module.js dist/plugin.json; do
+	[[ -s $f ]] || { echo "test.sh: the plugin build left no $f" >&2; exit 1; }
+done
 
 step "race detector on the file source and engine"
 go test -count=1 -race ./pkg/logsource/... ./pkg/trace/...
