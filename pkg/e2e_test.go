@@ -14,8 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mailpath/mailpath/pkg/labkey"
+	"github.com/mailpath/mailpath/pkg/logsource/file"
 	"github.com/mailpath/mailpath/pkg/loki/lokitest"
 	"github.com/mailpath/mailpath/pkg/plugintest"
+	"github.com/mailpath/mailpath/pkg/trace"
 )
 
 var recorded = filepath.Join("..", "lab", "recorded")
@@ -52,9 +54,12 @@ func TestPluginOverGRPC(t *testing.T) {
 	res, err := host.CheckHealth(ctx, files)
 	require.NoError(t, err)
 	require.Equal(t, pluginv2.CheckHealthResponse_OK, res.Status, res.Message)
+	srv.Push("nolabels", map[string]string{"job": "syslog", "hostname": "mx1"},
+		lokitest.Entry{Time: time.Now(), Line: "4F2A1C0123: removed"})
 	for _, bad := range []struct{ uid, url, tenant, want string }{
 		{"down", "http://127.0.0.1:1", "mail", "is not reachable"},
 		{"tenant", srv.URL, "nobody", "holds no logs for tenant"},
+		{"labels", srv.URL, "nolabels", "none with the label \"host\""},
 	} {
 		s := settings(t, bad.uid, map[string]any{"lokiUrl": bad.url, "tenant": bad.tenant,
 			"timeoutSeconds": 1})
@@ -73,6 +78,7 @@ func TestPluginOverGRPC(t *testing.T) {
 			require.NoError(t, err)
 			require.Empty(t, resp["A"].Error)
 			checkGraph(t, resp["A"].Frames, sc)
+			checkEvents(t, resp["A"].Frames, engineEvents(t, sc.MessageID))
 			resp, err = host.QueryData(ctx, ds, traceQuery(t, map[string]any{
 				"queryType": "search", "status": "bounced"}))
 			require.NoError(t, err)
@@ -128,4 +134,42 @@ func checkGraph(t *testing.T, frames data.Frames, sc *labkey.Scenario) {
 			require.True(t, have[k], "%s: edge %s", r.Address, k)
 		}
 	}
+}
+
+// engineEvents traces id in-process with the engine on the lab file and
+// counts the lines of the traces and their notifications.
+func engineEvents(t *testing.T, id string) int {
+	src, err := file.Open([]string{filepath.Join(recorded, "mail-rfc5424.log")},
+		file.Options{Location: time.UTC})
+	require.NoError(t, err)
+	res, err := trace.Run(context.Background(), src, trace.Seed{MessageID: id}, trace.Options{})
+	require.NoError(t, err)
+	n := 0
+	var count func(t *trace.Trace)
+	count = func(t *trace.Trace) {
+		n += len(t.Events)
+		for _, c := range t.Notifications {
+			count(c)
+		}
+	}
+	for _, tr := range res.Traces {
+		count(tr)
+	}
+	return n
+}
+
+// checkEvents holds the events frame: a logs frame, time first, the raw
+// line second, as many lines as the engine's own trace has.
+func checkEvents(t *testing.T, frames data.Frames, want int) {
+	for _, f := range frames {
+		if f.Name != "events" {
+			continue
+		}
+		require.Equal(t, data.VisTypeLogs, string(f.Meta.PreferredVisualization))
+		require.Equal(t, data.FieldTypeTime, f.Fields[0].Type())
+		require.Equal(t, "line", f.Fields[1].Name)
+		require.Equal(t, want, f.Rows())
+		return
+	}
+	t.Fatal("no events frame")
 }
