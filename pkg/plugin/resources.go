@@ -70,7 +70,22 @@ func (ds *Datasource) recent(r *http.Request) ([]event.Event, error) {
 	return res.Events, err
 }
 
+// serveHosts lists the hosts: from Loki, the values of the host label over
+// the window; from files, the hosts of the last hour's lines.
 func (ds *Datasource) serveHosts(w http.ResponseWriter, r *http.Request) error {
+	if ds.settingsErr == nil && ds.settings.Source == SourceLoki {
+		client, err := ds.settings.lokiClient()
+		if err != nil {
+			return err
+		}
+		window, _ := ds.settings.window()
+		hosts, err := client.LabelValues(r.Context(), ds.settings.labels().Host,
+			time.Now().Add(-window), time.Now(), "")
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, hosts)
+	}
 	events, err := ds.recent(r)
 	if err != nil {
 		return err

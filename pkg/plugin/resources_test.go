@@ -6,9 +6,12 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mailpath/mailpath/pkg/loki/lokitest"
 )
 
 type captured struct{ resp *backend.CallResourceResponse }
@@ -77,4 +80,19 @@ func TestNodeAndEdgeLines(t *testing.T) {
 	require.NotEmpty(t, lines)
 	require.Equal(t, "mx1", lines[0].Host, "the hand-off line of the sender comes first")
 	require.Contains(t, lines[0].Line, "queued as")
+}
+
+func TestHostsFromLokiAreTheHostLabelsValues(t *testing.T) {
+	srv := lokitest.NewServer(t, lokitest.Options{})
+	at := time.Now().Add(-time.Minute)
+	for _, h := range []string{"mx2", "mx1", "store"} {
+		srv.Push("", map[string]string{"job": "syslog", "host": h, "app": "postfix/qmgr"},
+			lokitest.Entry{Time: at, Line: "4F2A1C0123: removed"})
+	}
+	ds := newDS(t, map[string]any{"lokiUrl": srv.URL}, nil)
+	status, body := call(t, ds, http.MethodGet, "/hosts", nil)
+	require.Equal(t, http.StatusOK, status, string(body))
+	var hosts []string
+	require.NoError(t, json.Unmarshal(body, &hosts))
+	require.Equal(t, []string{"mx1", "mx2", "store"}, hosts)
 }
