@@ -33,7 +33,8 @@ func runWithExample(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 
-	exampleBin, err = plugintest.Build(dir, "./pkg/plugintest/testdata/exampleplugin", "gpx_example")
+	const pkg = "./pkg/plugintest/testdata/exampleplugin"
+	exampleBin, err = plugintest.Build(dir, pkg, "gpx_example")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -159,14 +159,18 @@ func (d *exampleDatasource) CallResource(_ context.Context, req *backend.CallRes
 }
 
 func sendChunks(sender backend.CallResourceResponseSender) error {
-	if err := sender.Send(&backend.CallResourceResponse{Status: 200, Body: []byte("one,")}); err != nil {
-		return err
+	parts := []*backend.CallResourceResponse{
+		{Status: 200, Body: []byte("one,")},
+		{Body: []byte("two,")},
+		{Body: []byte("three")},
 	}
-	if err := sender.Send(&backend.CallResourceResponse{Body: []byte("two,")}); err != nil {
-		return err
+	for i, part := range parts {
+		if err := sender.Send(part); err != nil {
+			return fmt.Errorf("sending resource part: part=%d: %w", i, err)
+		}
 	}
 
-	return sender.Send(&backend.CallResourceResponse{Body: []byte("three")})
+	return nil
 }
 
 // SubscribeStream allows every path.
@@ -193,7 +197,7 @@ func (d *exampleDatasource) RunStream(ctx context.Context, req *backend.RunStrea
 			data.NewField("n", nil, []int64{int64(i)}),
 		)
 		if err := sender.SendFrame(frame, data.IncludeAll); err != nil {
-			return err
+			return fmt.Errorf("sending stream frame: path=%s n=%d: %w", req.Path, i, err)
 		}
 		if ctx.Err() != nil {
 			return nil
