@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"syscall"
 	"testing"
 	"time"
@@ -69,6 +70,35 @@ func TestStartHandshake(t *testing.T) {
 	require.NotNil(t, h.Resource)
 	require.NotNil(t, h.Diagnostics)
 	require.NotNil(t, h.Stream)
+}
+
+func TestHandshakeIsGrafanas(t *testing.T) {
+	require.Equal(t, uint(2), plugintest.Handshake.ProtocolVersion)
+	require.Equal(t, "grafana_plugin_type", plugintest.Handshake.MagicCookieKey)
+	require.Equal(t, "datasource", plugintest.Handshake.MagicCookieValue)
+
+	// Without the cookie go-plugin refuses to serve: only a host that knows it gets a plugin.
+	out, err := exec.Command(example(t)).CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	require.Contains(t, string(out), "This binary is a plugin")
+}
+
+func TestStartPassesEnv(t *testing.T) {
+	t.Setenv("MAILPATH_EXAMPLE", "from the test process")
+	t.Setenv("MAILPATH_INHERITED", "inherited")
+	h := plugintest.Start(t, example(t), "MAILPATH_EXAMPLE=from Start")
+
+	tests := []struct{ name, want string }{
+		{name: "MAILPATH_EXAMPLE", want: "from Start"},
+		{name: "MAILPATH_INHERITED", want: "inherited"},
+		{name: "PLUGIN_PROTOCOL_VERSIONS", want: "2"},
+	}
+	for _, tt := range tests {
+		_, body, err := h.CallResource(context.Background(), settings(), "GET", "env/"+tt.name, nil)
+		require.NoError(t, err)
+		require.Equal(t, tt.want, string(body), tt.name)
+	}
 }
 
 func TestStartWithAutoMTLS(t *testing.T) {

@@ -124,8 +124,8 @@ func (d *exampleDatasource) hopsFrame(q backend.DataQuery, rows int) *data.Frame
 	)
 }
 
-// CallResource echoes the request as JSON; /status/<code> answers with that code, and
-// /chunks sends its body in three parts.
+// CallResource echoes the request as JSON; /status/<code> answers with that code, /env/<name>
+// with that environment variable and /chunks sends its body in three parts.
 func (d *exampleDatasource) CallResource(_ context.Context, req *backend.CallResourceRequest,
 	sender backend.CallResourceResponseSender,
 ) error {
@@ -135,6 +135,11 @@ func (d *exampleDatasource) CallResource(_ context.Context, req *backend.CallRes
 			status = 400
 		}
 		return sender.Send(&backend.CallResourceResponse{Status: status, Body: []byte(code)})
+	}
+
+	if name, ok := strings.CutPrefix(req.Path, "env/"); ok {
+		value := os.Getenv(name)
+		return sender.Send(&backend.CallResourceResponse{Status: 200, Body: []byte(value)})
 	}
 
 	if req.Path == "chunks" {
