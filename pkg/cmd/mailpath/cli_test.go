@@ -104,7 +104,8 @@ func TestLostHandOffLine(t *testing.T) {
 		unparsed string
 	}{
 		{"deleted", func(string) string { return "" }, ""},
-		{"cut short", func(l string) string { return l[:90] + "\n" }, "1 line(s) could not be parsed"},
+		{"cut short", func(l string) string { return l[:90] + "\n" },
+			"1 line(s) could not be parsed"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -70,8 +71,14 @@ func traceJSON(t *testing.T, logPath string, seed ...string) []jsonTrace {
 	args := append([]string{"trace", "--json", "--tz", "UTC", "--logs", logPath}, seed...)
 	code := run(args, &stdout, &stderr)
 	require.Equal(t, exitMatched, code, "stderr: %s", stderr.String())
+	return decodeTraces(t, &stdout)
+}
+
+// decodeTraces reads trace --json output, one object per line.
+func decodeTraces(t *testing.T, r io.Reader) []jsonTrace {
+	t.Helper()
 	var out []jsonTrace
-	dec := json.NewDecoder(&stdout)
+	dec := json.NewDecoder(r)
 	for dec.More() {
 		var jt jsonTrace
 		require.NoError(t, dec.Decode(&jt))

@@ -64,12 +64,5 @@ func traceFrom(t *testing.T, source []string, seed ...string) []jsonTrace {
 	args := append(append([]string{"trace", "--json", "--tz", "UTC", "--since",
 		"2026-12-01T00:00:00Z"}, source...), seed...)
 	require.Equal(t, exitMatched, run(args, &stdout, &stderr), "stderr: %s", stderr.String())
-	var out []jsonTrace
-	dec := json.NewDecoder(&stdout)
-	for dec.More() {
-		var jt jsonTrace
-		require.NoError(t, dec.Decode(&jt))
-		out = append(out, jt)
-	}
-	return out
+	return decodeTraces(t, &stdout)
 }

@@ -6,8 +6,8 @@
 // every text and queue ID of the round (`|= "a" or "b" ...`), and, when
 // the round asks for smtpd sessions, one selector over the smtpd and
 // postscreen streams of the hosts concerned, in the sessions' time window,
-// with a label filter on the PID metadata (`| pid=~"812|977"`). A trace makes at most trace.Options.MaxRounds rounds; a
-// Message-ID seed makes three (the seed, the queue IDs, the sessions) plus
+// with a label filter on the PID metadata (`| pid=~"812|977"`). A trace
+// makes at most trace.Options.MaxRounds rounds; a Message-ID seed makes three (the seed, the queue IDs, the sessions) plus
 // one when a copy is still open at the follow-up window's end, and one per
 // kind of copy that carries an ID of its own (a bounce notification). None
 // of this grows with the number of hops. Each query is one HTTP request

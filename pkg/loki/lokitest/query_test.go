@@ -318,7 +318,8 @@ func TestLabelFilters(t *testing.T) {
 		query string
 		want  []string
 	}{
-		{"keeps one process by its metadata", `{host="mx1"} | pid="11"`, []string{"connect from b"}},
+		{"keeps one process by its metadata", `{host="mx1"} | pid="11"`,
+			[]string{"connect from b"}},
 		{"keeps alternatives", `{host="mx1"} | pid="10" or pid=~"1[2]"`,
 			[]string{"connect from a", "connect from c"}},
 		{"reads stream labels too", `{host="mx1"} |= "connect" | app=~".*/smtpd" | pid!="10"`,
