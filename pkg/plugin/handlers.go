@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"time"
 
@@ -184,6 +185,11 @@ func failure(err error) backend.DataResponse {
 			backend.ErrorSourceDownstream, err.Error())
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return backend.ErrDataResponseWithSource(backend.StatusTimeout,
+			backend.ErrorSourceDownstream, err.Error())
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		// A log file that went away or cannot be read is the machine's state,
+		// not a fault of the plugin.
+		return backend.ErrDataResponseWithSource(backend.StatusBadGateway,
 			backend.ErrorSourceDownstream, err.Error())
 	}
 	return backend.ErrDataResponseWithSource(backend.StatusInternal,

@@ -3,7 +3,9 @@ package plugin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mailpath/mailpath/pkg/labkey"
+	"github.com/mailpath/mailpath/pkg/loki"
 	"github.com/mailpath/mailpath/pkg/loki/lokitest"
 )
 
@@ -237,4 +240,24 @@ func TestHealthTellsFailuresApart(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, backend.HealthStatusOk, res.Status, res.Message)
 	require.Contains(t, res.Message, "understood")
+}
+
+func TestFailureSources(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want backend.ErrorSource
+	}{
+		{"Loki's own error", fmt.Errorf("q: %w", &loki.Error{Op: "query_range", Status: 500}),
+			backend.ErrorSourceDownstream},
+		{"a missing log file", fmt.Errorf("opening: %w", fs.ErrNotExist),
+			backend.ErrorSourceDownstream},
+		{"a timeout", context.DeadlineExceeded, backend.ErrorSourceDownstream},
+		{"anything else", errors.New("bug"), backend.ErrorSourcePlugin},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, failure(tc.err).ErrorSource)
+		})
+	}
 }
