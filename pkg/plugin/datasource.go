@@ -47,7 +47,7 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (
 	ds.queries.HandleFunc("", ds.handleUnknown)
 	mux := http.NewServeMux()
 	ds.routes(mux)
-	ds.resources = httpadapter.New(mux)
+	ds.resources = httpadapter.New(cleanPaths(mux))
 	return ds, nil
 }
 

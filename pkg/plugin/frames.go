@@ -103,6 +103,9 @@ func (g *graph) addRecipient(r *trace.Recipient) {
 		e := g.edge("host:"+from.Host, "host:"+to.Host, to.Arrival())
 		e.recipients = appendNew(e.recipients, r.Address)
 		e.status = "handed over"
+		if d := handOff(from, to); d != nil {
+			e.delay = max(e.delay, d.Delay)
+		}
 	}
 	if len(r.Hops) == 0 {
 		return
@@ -128,6 +131,16 @@ func (g *graph) addRecipient(r *trace.Recipient) {
 			e.delay = r.Final.Delay
 		}
 	}
+}
+
+// handOff returns the delivery line of hop from that names hop to.
+func handOff(from, to *trace.Hop) *event.Event {
+	for _, ev := range from.Events {
+		if ev.Kind == event.KindDelivery && ev.QueuedAs != "" && ev.QueuedAs == to.QueueID {
+			return ev
+		}
+	}
+	return nil
 }
 
 // frames returns the nodes and edges frames in Grafana's node-graph shape.
@@ -212,7 +225,9 @@ func dispositionSummary(d map[trace.Disposition]int) string {
 
 // eventsFrame lists the traces' lines, shown as logs in Explore: the time
 // and the raw line first, the parsed fields after.
-func eventsFrame(traces []*trace.Trace) *data.Frame {
+// Lines that could not be parsed come last, as kind unparsed, so that a
+// damaged line is seen rather than lost.
+func eventsFrame(traces []*trace.Trace, unparsed []event.Event) *data.Frame {
 	var times []time.Time
 	var lines, hosts, programs, qids, kinds, statuses, rcpts []string
 	var each func(t *trace.Trace)
@@ -229,6 +244,13 @@ func eventsFrame(traces []*trace.Trace) *data.Frame {
 	}
 	for _, t := range traces {
 		each(t)
+	}
+	for i := range unparsed {
+		ev := &unparsed[i]
+		times, lines = append(times, ev.Time), append(lines, ev.Line)
+		hosts, programs = append(hosts, ev.Host), append(programs, ev.Program)
+		qids, kinds = append(qids, ev.QueueID), append(kinds, string(ev.Kind))
+		statuses, rcpts = append(statuses, ev.Err), append(rcpts, "")
 	}
 	f := data.NewFrame("events",
 		data.NewField("time", nil, times), data.NewField("line", nil, lines),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -68,12 +69,10 @@ func traceFrames(res *trace.Result, output string) data.Frames {
 		frames = append(frames, nodes, edges)
 	}
 	if output != OutputGraph {
-		frames = append(frames, eventsFrame(res.Traces))
+		frames = append(frames, eventsFrame(res.Traces, res.Unparsed))
 	}
-	notices := traceNotices(res)
-	for _, f := range frames {
-		f.Meta.Notices = append(f.Meta.Notices, notices...)
-	}
+	// A notice on every frame would show once per frame.
+	frames[0].Meta.Notices = append(frames[0].Meta.Notices, traceNotices(res)...)
 	return frames
 }
 
@@ -89,7 +88,8 @@ func traceNotices(res *trace.Result) []data.Notice {
 	}
 	if n := len(res.Unparsed); n > 0 {
 		out = append(out, data.Notice{Severity: data.NoticeSeverityWarning,
-			Text: strconv.Itoa(n) + " line(s) could not be parsed; they are kept in the events."})
+			Text: strconv.Itoa(n) + " line(s) could not be parsed; they are listed with the " +
+				"events, of kind unparsed."})
 	}
 	return out
 }
@@ -180,6 +180,10 @@ func badRequest(err error) backend.DataResponse {
 func failure(err error) backend.DataResponse {
 	var lokiErr *loki.Error
 	switch {
+	case errors.As(err, &lokiErr) && lokiErr.Status == http.StatusBadRequest:
+		// Loki refused LogQL the plugin built: the plugin's fault.
+		return backend.ErrDataResponseWithSource(backend.StatusInternal,
+			backend.ErrorSourcePlugin, err.Error())
 	case errors.As(err, &lokiErr):
 		return backend.ErrDataResponseWithSource(backend.StatusBadGateway,
 			backend.ErrorSourceDownstream, err.Error())

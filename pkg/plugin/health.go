@@ -98,12 +98,18 @@ func sampleResult(what string, events []event.Event) *backend.CheckHealthResult 
 			parsed++
 		}
 	}
-	msg := fmt.Sprintf("%s is working: Mailpath understood %d of %d sampled recent lines.",
-		what, parsed, len(events))
 	if len(events) == 0 {
-		msg = what + " is working, but sent no line in the last hour to sample."
+		return &backend.CheckHealthResult{Status: backend.HealthStatusOk,
+			Message: what + " is working, but sent no line in the last hour to sample."}
 	}
-	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: msg}
+	if parsed == 0 {
+		return unhealthy(fmt.Sprintf("%s: none of %d sampled lines is a mail log line "+
+			"Mailpath understands: check that these are the mail servers' syslog lines.",
+			what, len(events)))
+	}
+	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: fmt.Sprintf(
+		"%s is working: Mailpath understood %d of %d sampled recent lines.", what, parsed,
+		len(events))}
 }
 
 // checkFiles opens the configured files and parses the first lines.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -260,4 +261,53 @@ func TestFailureSources(t *testing.T) {
 			require.Equal(t, tc.want, failure(tc.err).ErrorSource)
 		})
 	}
+}
+
+// TestTraceOfMailStillOnItsWay traces from Loki a message whose last line is
+// a minute old: its follow-up round would start in the future, and must not
+// turn into a Loki error.
+func TestTraceOfMailStillOnItsWay(t *testing.T) {
+	srv := lokitest.NewServer(t, lokitest.Options{})
+	at := time.Now().Add(-time.Minute)
+	push := func(app, line string) {
+		at = at.Add(time.Millisecond)
+		srv.Push("", map[string]string{"job": "syslog", "host": "mx1", "app": app},
+			lokitest.Entry{Time: at, Line: line, Metadata: map[string]string{"pid": "7"}})
+	}
+	push("postfix/cleanup", "4F2A1C0123: message-id=<fresh.1@example.org>")
+	push("postfix/qmgr", "4F2A1C0123: from=<a@example.org>, size=9, nrcpt=1 (queue active)")
+	ds := newDS(t, map[string]any{"lokiUrl": srv.URL}, nil)
+	raw, err := json.Marshal(map[string]any{"queryType": "trace",
+		"messageId": "<fresh.1@example.org>"})
+	require.NoError(t, err)
+	resp, err := ds.QueryData(context.Background(), &backend.QueryDataRequest{
+		Queries: []backend.DataQuery{{RefID: "A", QueryType: "trace", JSON: raw,
+			TimeRange: backend.TimeRange{From: time.Now().Add(-time.Hour), To: time.Now()}}}})
+	require.NoError(t, err)
+	require.NoError(t, resp.Responses["A"].Error)
+	require.Contains(t, column(t, frameByName(t, resp.Responses["A"].Frames, "events"),
+		"line"), "4F2A1C0123: message-id=<fresh.1@example.org>")
+}
+
+func TestQueryTextIsHeldToTheParameterRules(t *testing.T) {
+	resp := query(t, labFiles(t),
+		map[string]any{"queryType": "trace", "messageId": strings.Repeat("x", 2000)},
+		map[string]any{"queryType": "trace", "messageId": "<a\nb@x>"},
+		map[string]any{"queryType": "trace", "tag": "   "},
+		map[string]any{"queryType": "search", "sender": "a\x00b"})
+	for _, ref := range []string{"Q0", "Q1", "Q2", "Q3"} {
+		require.Error(t, resp.Responses[ref].Error, ref)
+		require.Equal(t, backend.ErrorSourceDownstream, resp.Responses[ref].ErrorSource, ref)
+	}
+}
+
+func TestHealthRefusesLogsItCannotRead(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "not-mail.log")
+	require.NoError(t, os.WriteFile(p, []byte("root:x:0:0:root:/root:/bin/bash\n"+
+		"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"), 0o644))
+	res, err := newDS(t, map[string]any{"source": "files", "logFiles": []string{p}}, nil).
+		CheckHealth(context.Background(), &backend.CheckHealthRequest{})
+	require.NoError(t, err)
+	require.Equal(t, backend.HealthStatusError, res.Status)
+	require.Contains(t, res.Message, "none of 2 sampled lines")
 }

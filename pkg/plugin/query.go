@@ -53,10 +53,43 @@ func parseQuery(q backend.DataQuery) (Query, error) {
 	return m, nil
 }
 
+// checkText holds a query's text fields to the rules resource parameters
+// follow: at most maxParam bytes, no control characters. A Message-ID of a
+// megabyte or with a newline is no Message-ID, and would only make a huge
+// LogQL query.
+func (m Query) checkText() error {
+	for name, v := range map[string]string{"messageId": m.MessageID, "queueId": m.QueueID,
+		"sender": m.Sender, "recipient": m.Recipient, "tag": m.Tag, "client": m.Client} {
+		if err := checkValue(name, v); err != nil {
+			return err
+		}
+	}
+	for _, h := range m.EntryHosts {
+		if err := checkValue("entryHosts", h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkValue(name, v string) error {
+	switch {
+	case len(v) > maxParam:
+		return fmt.Errorf("reading %s: %w: longer than %d bytes", name, ErrBadQuery, maxParam)
+	case strings.ContainsFunc(v, func(c rune) bool { return c < ' ' || c == 0x7f }):
+		return fmt.Errorf("reading %s: %w: control characters", name, ErrBadQuery)
+	}
+	return nil
+}
+
 // seed turns a trace query into a seed bounded by the query's time range.
 func (m Query) seed(tr backend.TimeRange) (trace.Seed, error) {
-	s := trace.Seed{MessageID: strings.TrimSpace(m.MessageID), From: m.Sender, To: m.Recipient,
-		Tag: m.Tag, Since: tr.From, Until: tr.To}
+	if err := m.checkText(); err != nil {
+		return trace.Seed{}, err
+	}
+	s := trace.Seed{MessageID: strings.TrimSpace(m.MessageID),
+		From: strings.TrimSpace(m.Sender), To: strings.TrimSpace(m.Recipient),
+		Tag: strings.TrimSpace(m.Tag), Since: tr.From, Until: tr.To}
 	if m.QueueID != "" {
 		host, qid, ok := strings.Cut(m.QueueID, ":")
 		if !ok || host == "" || qid == "" {
@@ -81,6 +114,9 @@ func (m Query) output() (string, error) {
 
 // filter turns a search query into a search filter bounded by the time range.
 func (m Query) filter(tr backend.TimeRange) (search.Filter, error) {
+	if err := m.checkText(); err != nil {
+		return search.Filter{}, err
+	}
 	f := search.Filter{EntryHosts: m.EntryHosts, Since: tr.From, Until: tr.To, From: m.Sender,
 		To: m.Recipient, Tag: m.Tag, Client: m.Client, Status: trace.Disposition(m.Status),
 		Limit: m.Limit}

@@ -2,14 +2,18 @@ package plugin
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"path"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/mailpath/mailpath/pkg/event"
 	"github.com/mailpath/mailpath/pkg/logsource"
+	"github.com/mailpath/mailpath/pkg/loki"
 	"github.com/mailpath/mailpath/pkg/trace"
 )
 
@@ -33,9 +37,38 @@ func (ds *Datasource) getOnly(h func(http.ResponseWriter, *http.Request) error) 
 			return
 		}
 		if err := h(w, r); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			http.Error(w, err.Error(), resourceStatus(err))
 		}
 	}
+}
+
+// resourceStatus answers a bad parameter with 400, a data source that is not
+// set up with 503, Loki's or the files' failures with 502, anything else 500.
+func resourceStatus(err error) int {
+	var lokiErr *loki.Error
+	switch {
+	case errors.Is(err, ErrBadQuery):
+		return http.StatusBadRequest
+	case errors.Is(err, ErrBadSettings):
+		return http.StatusServiceUnavailable
+	case errors.As(err, &lokiErr), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		return http.StatusBadGateway
+	}
+	return http.StatusInternalServerError
+}
+
+// cleanPaths answers 404 to a path that is not already clean, where Go's
+// ServeMux would answer with a redirect to the cleaned path.
+func cleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if r.URL.Host != "" || p == "" || strings.Contains(p, "..") ||
+			strings.Contains(p, "//") || path.Clean("/"+p) != "/"+strings.TrimPrefix(p, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // param reads a query parameter, refusing control characters and
@@ -59,14 +92,16 @@ func writeJSON(w http.ResponseWriter, v any) error {
 	return json.NewEncoder(w).Encode(v)
 }
 
-// recent reads every line of the last hour, for hosts and suggestions.
+// recent reads every line of the data source's window (24h unless set), for
+// hosts and suggestions.
 func (ds *Datasource) recent(r *http.Request) ([]event.Event, error) {
 	src, err := ds.source()
 	if err != nil {
 		return nil, err
 	}
+	window, _ := ds.settings.window()
 	res, err := src.Find(r.Context(), logsource.Query{Terms: []logsource.Term{{}},
-		Since: time.Now().Add(-time.Hour)})
+		Since: time.Now().Add(-window)})
 	return res.Events, err
 }
 

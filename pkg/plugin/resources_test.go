@@ -96,3 +96,18 @@ func TestHostsFromLokiAreTheHostLabelsValues(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &hosts))
 	require.Equal(t, []string{"mx1", "mx2", "store"}, hosts)
 }
+
+func TestResourceErrorsSayWhoseFault(t *testing.T) {
+	srv := lokitest.NewServer(t, lokitest.Options{})
+	ds := newDS(t, map[string]any{"lokiUrl": srv.URL}, nil)
+	srv.FailNext(10, http.StatusInternalServerError, "boom", "")
+	status, _ := call(t, ds, http.MethodGet, "/hosts", nil)
+	require.Equal(t, http.StatusBadGateway, status, "Loki's 500")
+	broken := newDS(t, map[string]any{"source": "loki"}, nil)
+	status, _ = call(t, broken, http.MethodGet, "/hosts", nil)
+	require.Equal(t, http.StatusServiceUnavailable, status, "a data source not set up")
+	for _, p := range []string{"/../../etc/passwd", "/hosts/../../etc/shadow", "//hosts"} {
+		status, _ = call(t, labFiles(t), http.MethodGet, p, nil)
+		require.Equal(t, http.StatusNotFound, status, p)
+	}
+}

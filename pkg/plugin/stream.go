@@ -83,7 +83,7 @@ func (ds *Datasource) liveRound(ctx context.Context, req *backend.RunStreamReque
 	if err != nil {
 		return sent, err
 	}
-	frame := eventsFrame(res.Traces)
+	frame := eventsFrame(res.Traces, res.Unparsed)
 	if frame.Rows() == sent {
 		return sent, nil
 	}

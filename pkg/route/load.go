@@ -16,7 +16,9 @@ var (
 	stageKeys  = []string{"name", "hosts", "optional", "max_wait", "branches"}
 	branchKeys = []string{"name", "match", "stages", "expect"}
 	expectKeys = []string{"kind", "folder", "via", "at"}
-	matchKeys  = []string{
+	// A branch is chosen in [Compare], which sees the recipient only.
+	branchMatchKeys = []string{"recipient_domain", "recipient", "entry_host"}
+	matchKeys       = []string{
 		"recipient_domain", "recipient", "sender_domain", "sender", "entry_host",
 		"subject_tag", "probe",
 	}
@@ -108,7 +110,7 @@ func (d *decoder) route(n ast.Node) (*Route, error) {
 		return nil, err
 	}
 	what := fmt.Sprintf("route %q", r.Name)
-	if r.Match, err = d.match(fs["match"], what); err != nil {
+	if r.Match, err = d.match(fs["match"], what, matchKeys); err != nil {
 		return nil, err
 	}
 	if r.Stages, err = d.stages(fs["stages"], what); err != nil {
@@ -146,12 +148,12 @@ func keyOr(fs map[string]field, k string, n ast.Node) ast.Node {
 	return n
 }
 
-func (d *decoder) match(f field, what string) (Match, error) {
+func (d *decoder) match(f field, what string, keys []string) (Match, error) {
 	var m Match
 	if f.value == nil {
 		return m, nil
 	}
-	fs, err := d.mapping(f.value, what+" match", matchKeys...)
+	fs, err := d.mapping(f.value, what+" match", keys...)
 	if err != nil {
 		return m, err
 	}
@@ -299,7 +301,7 @@ func (d *decoder) branch(n ast.Node, stage string) (Branch, error) {
 		return b, err
 	}
 	what := fmt.Sprintf("branch %q", b.Name)
-	if b.Match, err = d.match(fs["match"], what); err != nil {
+	if b.Match, err = d.match(fs["match"], what, branchMatchKeys); err != nil {
 		return b, err
 	}
 	if b.Stages, err = d.stages(fs["stages"], what); err != nil {

@@ -106,8 +106,13 @@ func (s *Source) Find(ctx context.Context, q logsource.Query) (logsource.Result,
 	var res logsource.Result
 	start, end := s.window(q)
 	for _, lq := range s.plan(q) {
-		r, err := s.q.QueryRange(ctx, lq.query, maxTime(start, lq.since), minTime(end, lq.until),
-			s.opt.MaxLines)
+		from, to := maxTime(start, lq.since), minTime(end, lq.until)
+		if !from.Before(to) {
+			// A follow-up window that starts after now holds nothing yet;
+			// Loki would refuse it as a bad range.
+			continue
+		}
+		r, err := s.q.QueryRange(ctx, lq.query, from, to, s.opt.MaxLines)
 		res.Waited += r.Waited
 		if err != nil {
 			return res, fmt.Errorf("loki source: query=%q: %w", lq.query, err)
