@@ -42,7 +42,7 @@ export function TraceEditor({ query, onChange }: Props) {
           width={16}
           options={SEED_OPTIONS}
           value={kind}
-          onChange={(o) => onChange(withSeed(query, o.value, value), value !== '')}
+          onChange={(o) => onChange(withSeed(query, o.value, ''), false)}
         />
       </InlineField>
       <InlineField label={SEED_LABELS[kind].label} htmlFor={id} grow>
