@@ -81,7 +81,8 @@ func TestCompareMarksEachHopAndGivesTheVerdict(t *testing.T) {
 				{"mx1", "mx", MarkTaken}, {"filter3", "filter", MarkWrong},
 				{"store", "store", MarkTaken},
 			},
-			sentence: `filter3 was used at stage "filter", where the route allows filter1 or filter2`,
+			sentence: `filter3 was used at stage "filter", where the route allows ` +
+				`filter1 or filter2`,
 		},
 		{
 			name:  "marks a skipped stage as missed",

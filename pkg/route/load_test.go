@@ -121,7 +121,8 @@ func TestParseNamesTheMistakeAndItsPlace(t *testing.T) {
 `,
 			kind: ErrUnknownKey,
 			want: `r.yaml:3:13: route "a" match: unknown key "domain": give one of ` +
-				`recipient_domain, recipient, sender_domain, sender, entry_host, subject_tag, probe`,
+				`recipient_domain, recipient, sender_domain, sender, entry_host, ` +
+				`subject_tag, probe`,
 		},
 		{
 			name: "names a list where a string belongs",

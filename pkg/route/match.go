@@ -67,7 +67,7 @@ func (m Match) rules(t *trace.Trace, r *trace.Recipient, addr string) []rule {
 	}
 	rcpt := "recipient"
 	if addr != r.Address {
-		rcpt = "recipient before alias expansion"
+		rcpt = "original recipient"
 	}
 	return []rule{
 		{rcpt + " domain", m.RecipientDomain, domainOf(addr), true},
