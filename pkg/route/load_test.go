@@ -254,3 +254,25 @@ func TestLoadNamesAMissingFile(t *testing.T) {
 	require.ErrorIs(t, err, os.ErrNotExist)
 	require.ErrorContains(t, err, "reading route file: path=")
 }
+
+func TestShippedRouteFilesLoad(t *testing.T) {
+	tests := []struct {
+		name   string
+		file   string
+		routes []string
+	}{
+		{"loads the lab routes", "lab.yaml", []string{"inbound-spam", "inbound-store", "outbound"}},
+		{"loads the documented example", "example.yaml", []string{"inbound-store", "reject-probe"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, err := Load(filepath.Join("..", "..", "provisioning", "routes", tt.file))
+			require.NoError(t, err)
+			var names []string
+			for _, r := range db.Routes {
+				names = append(names, r.Name)
+			}
+			require.Equal(t, tt.routes, names)
+		})
+	}
+}
