@@ -39,7 +39,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newTraceCmd(stdout, stderr), newSearchCmd(stdout, stderr))
+	root.AddCommand(newTraceCmd(stdout, stderr), newSearchCmd(stdout, stderr),
+		newRoutesCmd(stdout))
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

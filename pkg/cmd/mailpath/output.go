@@ -41,6 +41,11 @@ type jsonRecipient struct {
 	DSN         string   `json:"dsn,omitempty"`
 	Time        string   `json:"time,omitempty"`
 	Inferred    bool     `json:"inferred,omitempty"`
+	// With --routes: the route, why it applies, the verdict and its sentence.
+	Route    string `json:"route,omitempty"`
+	RouteWhy string `json:"route_reason,omitempty"`
+	Verdict  string `json:"verdict,omitempty"`
+	Sentence string `json:"sentence,omitempty"`
 }
 
 type jsonHop struct {
@@ -70,11 +75,17 @@ type jsonEvent struct {
 	Line    string `json:"line"`
 }
 
-func writeJSON(w io.Writer, res *trace.Result) error {
+func writeJSON(w io.Writer, res *trace.Result, verdicts map[*trace.Recipient]verdict) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, t := range res.Traces {
 		jt := toJSON(t)
+		for i, r := range t.Recipients {
+			if v, ok := verdicts[r]; ok {
+				jt.Recipients[i].Route, jt.Recipients[i].RouteWhy = v.Route, v.Why
+				jt.Recipients[i].Verdict, jt.Recipients[i].Sentence = v.Verdict, v.Sentence
+			}
+		}
 		jt.Partial, jt.Reasons = res.Partial, res.Reasons
 		if err := enc.Encode(jt); err != nil {
 			return fmt.Errorf("writing json: %w", err)
@@ -140,17 +151,18 @@ func stamp(t time.Time) string {
 }
 
 // writeText prints each trace as a heading and one table per recipient.
-func writeText(w io.Writer, res *trace.Result) error {
+func writeText(w io.Writer, res *trace.Result, verdicts map[*trace.Recipient]verdict) error {
 	for i, t := range res.Traces {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		writeTraceText(w, t, "")
+		writeTraceText(w, t, "", verdicts)
 	}
 	return nil
 }
 
-func writeTraceText(w io.Writer, t *trace.Trace, indent string) {
+func writeTraceText(w io.Writer, t *trace.Trace, indent string,
+	verdicts map[*trace.Recipient]verdict) {
 	fmt.Fprintf(w, "%sMessage %s from <%s>", indent, orDash(t.MessageID), t.From)
 	if t.Subject != "" {
 		fmt.Fprintf(w, " subject %q", t.Subject)
@@ -158,6 +170,10 @@ func writeTraceText(w io.Writer, t *trace.Trace, indent string) {
 	fmt.Fprintln(w)
 	for _, r := range t.Recipients {
 		fmt.Fprintf(w, "%s  Recipient <%s>: %s\n", indent, r.Address, summary(r))
+		if v, ok := verdicts[r]; ok {
+			fmt.Fprintf(w, "%s    Route %s: %s: %s\n", indent, orDash(v.Route),
+				orDash(v.Verdict), v.Sentence)
+		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "%s    TIME\tHOST\tQUEUE ID\tSTATUS\tDELAY\tREPLY\n", indent)
 		for _, ev := range recipientEvents(t, r) {
@@ -169,7 +185,7 @@ func writeTraceText(w io.Writer, t *trace.Trace, indent string) {
 	}
 	for _, n := range t.Notifications {
 		fmt.Fprintf(w, "%s  Notification sent about this message:\n", indent)
-		writeTraceText(w, n, indent+"    ")
+		writeTraceText(w, n, indent+"    ", verdicts)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mailpath/mailpath/pkg/route"
 	"github.com/mailpath/mailpath/pkg/trace"
 )
 
@@ -24,6 +25,7 @@ type traceFlags struct {
 	since     string
 	until     string
 	json      bool
+	routes    string
 }
 
 func newTraceCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -49,6 +51,8 @@ func newTraceCmd(stdout, stderr io.Writer) *cobra.Command {
 		"start of the window: RFC 3339, '2026-12-03 10:00' (local), or a duration ago (2h)")
 	fl.StringVar(&f.until, "until", "", "end of the window, in the same forms as --since")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per trace, one per line")
+	fl.StringVar(&f.routes, "routes", "",
+		"route file: compare each recipient's path with its route and give the verdict")
 	return cmd
 }
 
@@ -56,6 +60,12 @@ func runTrace(ctx context.Context, f traceFlags, stdout, stderr io.Writer) error
 	seed, err := f.seed(time.Now())
 	if err != nil {
 		return err
+	}
+	var db *route.DB
+	if f.routes != "" {
+		if db, err = route.Load(f.routes); err != nil {
+			return err
+		}
 	}
 	src, err := f.source.open()
 	if err != nil {
@@ -71,10 +81,18 @@ func runTrace(ctx context.Context, f traceFlags, stdout, stderr io.Writer) error
 	if len(res.Traces) == 0 {
 		return errNoMatch
 	}
-	if f.json {
-		return writeJSON(stdout, res)
+	var verdicts map[*trace.Recipient]verdict
+	if db != nil {
+		now := lastLine(res.Traces)
+		if f.source.loki.url != "" {
+			now = time.Now()
+		}
+		verdicts = judge(db, res.Traces, now)
 	}
-	return writeText(stdout, res)
+	if f.json {
+		return writeJSON(stdout, res, verdicts)
+	}
+	return writeText(stdout, res, verdicts)
 }
 
 func (f traceFlags) seed(now time.Time) (trace.Seed, error) {

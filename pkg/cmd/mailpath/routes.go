@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mailpath/mailpath/pkg/route"
+	"github.com/mailpath/mailpath/pkg/trace"
+)
+
+func newRoutesCmd(stdout io.Writer) *cobra.Command {
+	cmd := &cobra.Command{Use: "routes", Short: "Work with route files"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "check FILE...",
+		Short: "Validate route files; errors give file:line:column",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			for _, path := range args {
+				db, err := route.Load(path)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "%s: %d route(s), valid\n", path, len(db.Routes))
+			}
+			return nil
+		},
+	})
+	return cmd
+}
+
+// verdict is a recipient's comparison with its route, for the trace output.
+type verdict struct {
+	Route    string `json:"route"`
+	Why      string `json:"route_reason"`
+	Verdict  string `json:"verdict"`
+	Sentence string `json:"sentence"`
+}
+
+// judge compares every recipient of the traces with its route. now is when
+// waiting ends: the time of the last line read, for logs that end.
+func judge(db *route.DB, traces []*trace.Trace, now time.Time) map[*trace.Recipient]verdict {
+	out := map[*trace.Recipient]verdict{}
+	for _, t := range traces {
+		for _, r := range t.Recipients {
+			rt, why := db.RouteFor(t, r)
+			if rt == nil {
+				out[r] = verdict{Why: "no route matches", Sentence: "no route matches"}
+				continue
+			}
+			res := route.Compare(rt, r, now)
+			out[r] = verdict{Route: rt.Name, Why: why, Verdict: string(res.Verdict),
+				Sentence: res.Sentence}
+		}
+	}
+	return out
+}
+
+// lastLine is the time of the latest line of the traces.
+func lastLine(traces []*trace.Trace) time.Time {
+	var last time.Time
+	for _, t := range traces {
+		if t.Last.After(last) {
+			last = t.Last
+		}
+	}
+	return last
+}

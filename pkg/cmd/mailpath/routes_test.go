@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mailpath/mailpath/pkg/labkey"
+)
+
+var labRoutes = filepath.Join("..", "..", "..", "provisioning", "routes", "lab.yaml")
+
+// TestTraceWithRoutesJudgesEveryRecipient compares every recipient of the
+// recorded lab with the lab's routes: what the key says was delivered or
+// relayed is ok, what it says failed is failed.
+func TestTraceWithRoutesJudgesEveryRecipient(t *testing.T) {
+	key := recordedKey(t)
+	logPath := filepath.Join(recorded, "mail-rfc3164.log")
+	want := map[labkey.Disposition]string{labkey.Delivered: "ok", labkey.Relayed: "ok",
+		labkey.Bounced: "failed", labkey.Rejected: "failed", labkey.Discarded: "failed",
+		labkey.Expired: "failed"}
+	for _, sc := range key.Scenarios {
+		for _, seed := range seedsFor(sc)[:1] {
+			t.Run(sc.Name, func(t *testing.T) {
+				got := traceJSON(t, logPath, append(seed, "--routes", labRoutes)...)
+				for _, r := range got[0].Recipients {
+					k := sc.Recipients[indexOf(t, sc, r.Address)]
+					if w, ok := want[k.Disposition]; ok {
+						require.Equal(t, w, r.Verdict, "%s: %s", r.Address, r.Sentence)
+					}
+					require.NotEmpty(t, r.Sentence, r.Address)
+				}
+			})
+		}
+	}
+}
+
+func indexOf(t *testing.T, sc labkey.Scenario, addr string) int {
+	for i, r := range sc.Recipients {
+		if r.Address == addr {
+			return i
+		}
+	}
+	t.Fatalf("%s: no recipient %s in the key", sc.Name, addr)
+	return -1
+}
+
+func TestRoutesCheckNamesTheMistake(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("routes:\n  - name: x\n    stages:\n"+
+		"      - name: mx\n        hosts: []\n    expect: delivered\n"), 0o644))
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, exitBadInput, run([]string{"routes", "check", bad}, &stdout, &stderr))
+	require.Contains(t, stderr.String(), "bad.yaml:5:9:")
+	require.Contains(t, stderr.String(), "lists no hosts")
+	stdout.Reset()
+	require.Equal(t, exitMatched, run([]string{"routes", "check", labRoutes}, &stdout, &stderr))
+	require.Contains(t, stdout.String(), "valid")
+}
