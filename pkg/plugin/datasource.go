@@ -16,12 +16,14 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 
 	"github.com/mailpath/mailpath/pkg/logsource"
+	"github.com/mailpath/mailpath/pkg/route"
 )
 
 // Datasource is one configured Mailpath data source.
 type Datasource struct {
 	settings    Settings
-	settingsErr error // reported by CheckHealth and by every query
+	settingsErr error     // reported by CheckHealth and by every query
+	routeDB     *route.DB // the expected routes; nil when none are set
 	uid, name   string
 	queries     *datasource.QueryTypeMux
 	resources   backend.CallResourceHandler
@@ -41,9 +43,13 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (
 	instancemgmt.Instance, error) {
 	cfg, err := LoadSettings(s)
 	ds := &Datasource{settings: cfg, settingsErr: err, uid: s.UID, name: s.Name}
+	if err == nil {
+		ds.routeDB, _ = cfg.routes() // checked by LoadSettings
+	}
 	ds.queries = datasource.NewQueryTypeMux()
 	ds.queries.HandleFunc(QueryTypeTrace, ds.handleTrace)
 	ds.queries.HandleFunc(QueryTypeSearch, ds.handleSearch)
+	ds.queries.HandleFunc(QueryTypeTopology, ds.handleTopology)
 	ds.queries.HandleFunc("", ds.handleUnknown)
 	mux := http.NewServeMux()
 	ds.routes(mux)
@@ -81,7 +87,7 @@ func (ds *Datasource) handleUnknown(_ context.Context, req *backend.QueryDataReq
 	for _, q := range req.Queries {
 		resp.Responses[q.RefID] = backend.ErrDataResponseWithSource(backend.StatusBadRequest,
 			backend.ErrorSourceDownstream, "unknown query type "+quote(q.QueryType)+
-				": want trace or search")
+				": want trace, search or topology")
 	}
 	return resp, nil
 }

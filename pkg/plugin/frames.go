@@ -10,15 +10,32 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mailpath/mailpath/pkg/event"
+	"github.com/mailpath/mailpath/pkg/route"
 	"github.com/mailpath/mailpath/pkg/trace"
 )
 
-// Colours of the path map. Issue of route comparison aside, a trace alone
-// marks the path taken and the node where mail stopped.
+// Colours of the path map: the path taken, a stage expected but not taken,
+// a hop the route does not allow, and where mail was dropped or is stuck.
+// Grafana's Node Graph panel draws these as they are; Mailpath's panel maps
+// the same marks to theme colours.
 const (
 	colorPath    = "#3274d9" // blue: the path taken
+	colorMissed  = "#8fa3bf" // blue-gray, dashed: expected but not taken
+	colorWrong   = "#a352cc" // blue-red: a hop the route does not allow
 	colorStopped = "#e02f44" // red: where mail was dropped or stuck
 	colorOutside = "#8e8e8e" // grey: the world outside the logs
+)
+
+// dashMissed is the SVG dash pattern of an expected hop not taken.
+const dashMissed = "5 5"
+
+// Marks a node or edge carries in its status field.
+const (
+	markTaken   = "taken"
+	markMissed  = "missed"
+	markWrong   = "wrong"
+	markStopped = "stopped"
+	markOutside = "outside"
 )
 
 // graph is the node-graph drawing of some traces: hosts and the outside
@@ -28,6 +45,9 @@ type graph struct {
 	order []string
 	edges map[string]*edge
 	eord  []string
+	// verdicts holds each recipient's comparison with its route, when
+	// routes are set.
+	verdicts map[*trace.Recipient]route.Result
 }
 
 type node struct {
@@ -36,6 +56,7 @@ type node struct {
 	recipients      []string
 	dispositions    map[trace.Disposition]int
 	stopped         bool
+	mark            string
 }
 
 type edge struct {
@@ -44,6 +65,7 @@ type edge struct {
 	delay              float64
 	recipients         []string
 	status             string
+	mark               string
 }
 
 func newGraph() *graph {
@@ -123,6 +145,9 @@ func (g *graph) addRecipient(r *trace.Recipient) {
 	default:
 		last.stopped = true
 	}
+	if res, ok := g.verdicts[r]; ok {
+		g.applyMarks(r, res)
+	}
 	if end != "" {
 		e := g.edge(last.id, end, r.Time)
 		e.recipients = appendNew(e.recipients, r.Address)
@@ -130,6 +155,59 @@ func (g *graph) addRecipient(r *trace.Recipient) {
 		if r.Final != nil {
 			e.delay = r.Final.Delay
 		}
+	}
+}
+
+// applyMarks colours what the route comparison says of r's path: hops the
+// route does not allow, where the mail stopped, and the stages expected but
+// not taken, drawn as nodes of their own with dashed edges around them.
+func (g *graph) applyMarks(r *trace.Recipient, res route.Result) {
+	prev := ""
+	var pendingMiss []route.Mark
+	for _, m := range res.Marks {
+		id := "host:" + m.Host
+		switch m.Kind {
+		case route.MarkTaken, route.MarkWrong:
+			if m.Kind == route.MarkWrong {
+				g.markHost(id, markWrong)
+				if e := g.edges[prev+"->"+id]; e != nil {
+					e.mark = markWrong
+				}
+			}
+			for _, miss := range pendingMiss {
+				g.expected(miss, prev, id, r)
+			}
+			pendingMiss, prev = nil, id
+		case route.MarkMissed:
+			pendingMiss = append(pendingMiss, m)
+		case route.MarkDropped, route.MarkStuck, route.MarkLost:
+			g.markHost(id, markStopped)
+		}
+	}
+	for _, miss := range pendingMiss {
+		g.expected(miss, prev, "", r)
+	}
+}
+
+func (g *graph) markHost(id, mark string) {
+	if n := g.nodes[id]; n != nil {
+		n.mark = mark
+		n.stopped = n.stopped || mark == markStopped
+	}
+}
+
+// expected draws a stage not taken between the hosts before and after it.
+func (g *graph) expected(m route.Mark, before, after string, r *trace.Recipient) {
+	n := g.node("expected:"+m.Stage, m.Stage, "expected stage")
+	n.mark = markMissed
+	n.recipients = appendNew(n.recipients, r.Address)
+	for _, pair := range [][2]string{{before, n.id}, {n.id, after}} {
+		if pair[0] == "" || pair[1] == "" {
+			continue
+		}
+		e := g.edge(pair[0], pair[1], time.Time{})
+		e.mark, e.status = markMissed, "expected, not taken"
+		e.recipients = appendNew(e.recipients, r.Address)
 	}
 }
 
@@ -148,7 +226,7 @@ func handOff(from, to *trace.Hop) *event.Event {
 // unknown one.
 func (g *graph) frames() (*data.Frame, *data.Frame) {
 	nodes := data.NewFrame("nodes")
-	var ids, titles, subtitles, mains, seconds, colors, roles, queues []string
+	var ids, titles, subtitles, mains, seconds, colors, roles, queues, marks []string
 	for _, id := range g.order {
 		n := g.nodes[id]
 		ids, titles = append(ids, n.id), append(titles, n.title)
@@ -157,12 +235,14 @@ func (g *graph) frames() (*data.Frame, *data.Frame) {
 		seconds = append(seconds, dispositionSummary(n.dispositions))
 		colors = append(colors, nodeColor(n))
 		roles = append(roles, n.role)
+		marks = append(marks, nodeMark(n))
 		queues = append(queues, strings.Join(n.queueIDs, ", "))
 	}
 	nodes.Fields = append(nodes.Fields,
 		data.NewField("id", nil, ids), data.NewField("title", nil, titles),
 		data.NewField("subtitle", nil, subtitles), data.NewField("mainstat", nil, mains),
 		data.NewField("secondarystat", nil, seconds), data.NewField("color", nil, colors),
+		data.NewField("status", nil, marks),
 		detail("detail__role", "Role", roles), detail("detail__queue_ids", "Queue IDs", queues))
 	nodes.SetMeta(&data.FrameMeta{PreferredVisualization: data.VisTypeNodeGraph})
 	return nodes, g.edgeFrame()
@@ -170,15 +250,16 @@ func (g *graph) frames() (*data.Frame, *data.Frame) {
 
 func (g *graph) edgeFrame() *data.Frame {
 	edges := data.NewFrame("edges")
-	var ids, sources, targets, mains, seconds, colors, dashes, statuses, rcpts []string
+	var ids, sources, targets, mains, seconds, colors, dashes, statuses, rcpts, marks []string
 	for _, id := range g.eord {
 		e := g.edges[id]
+		marks = append(marks, edgeMark(e))
 		ids, sources, targets = append(ids, e.id), append(sources, e.source),
 			append(targets, e.target)
 		mains = append(mains, stamp(e.first))
 		seconds = append(seconds, fmt.Sprintf("%gs", e.delay))
 		colors = append(colors, edgeColor(e))
-		dashes = append(dashes, "")
+		dashes = append(dashes, edgeDash(e))
 		statuses = append(statuses, e.status)
 		rcpts = append(rcpts, strings.Join(e.recipients, ", "))
 	}
@@ -186,7 +267,7 @@ func (g *graph) edgeFrame() *data.Frame {
 		data.NewField("id", nil, ids), data.NewField("source", nil, sources),
 		data.NewField("target", nil, targets), data.NewField("mainstat", nil, mains),
 		data.NewField("secondarystat", nil, seconds), data.NewField("color", nil, colors),
-		data.NewField("strokeDasharray", nil, dashes),
+		data.NewField("strokeDasharray", nil, dashes), data.NewField("status", nil, marks),
 		detail("detail__status", "Status", statuses),
 		detail("detail__recipients", "Recipients", rcpts))
 	edges.SetMeta(&data.FrameMeta{PreferredVisualization: data.VisTypeNodeGraph})
@@ -197,21 +278,40 @@ func detail(name, display string, values []string) *data.Field {
 	return data.NewField(name, nil, values).SetConfig(&data.FieldConfig{DisplayName: display})
 }
 
-func nodeColor(n *node) string {
+func nodeMark(n *node) string {
 	switch {
 	case n.stopped:
-		return colorStopped
+		return markStopped
+	case n.mark != "":
+		return n.mark
 	case n.role == "host":
-		return colorPath
+		return markTaken
 	}
-	return colorOutside
+	return markOutside
 }
 
-func edgeColor(e *edge) string {
-	if strings.HasPrefix(e.source, "client:") {
-		return colorOutside
+var markColors = map[string]string{markTaken: colorPath, markMissed: colorMissed,
+	markWrong: colorWrong, markStopped: colorStopped, markOutside: colorOutside}
+
+func nodeColor(n *node) string { return markColors[nodeMark(n)] }
+
+func edgeMark(e *edge) string {
+	switch {
+	case e.mark != "":
+		return e.mark
+	case strings.HasPrefix(e.source, "client:"):
+		return markOutside
 	}
-	return colorPath
+	return markTaken
+}
+
+func edgeColor(e *edge) string { return markColors[edgeMark(e)] }
+
+func edgeDash(e *edge) string {
+	if e.mark == markMissed {
+		return dashMissed
+	}
+	return ""
 }
 
 func dispositionSummary(d map[trace.Disposition]int) string {

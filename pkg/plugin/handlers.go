@@ -14,6 +14,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/mailpath/mailpath/pkg/loki"
+	"github.com/mailpath/mailpath/pkg/route"
 	"github.com/mailpath/mailpath/pkg/search"
 	"github.com/mailpath/mailpath/pkg/trace"
 )
@@ -55,13 +56,41 @@ func (ds *Datasource) traceOne(ctx context.Context, q backend.DataQuery) backend
 	}
 	logger.Info("Trace done", "duration", time.Since(started), "traces", len(res.Traces),
 		"rounds", res.Rounds, "partial", res.Partial)
-	return backend.DataResponse{Frames: traceFrames(res, output)}
+	return backend.DataResponse{Frames: traceFrames(res, output, ds.judge(res.Traces))}
 }
 
-func traceFrames(res *trace.Result, output string) data.Frames {
+// judge compares each recipient with its route, when routes are set. Waiting
+// is measured up to the latest line read.
+func (ds *Datasource) judge(traces []*trace.Trace) map[*trace.Recipient]route.Result {
+	if ds.routeDB == nil {
+		return nil
+	}
+	var now time.Time
+	for _, t := range traces {
+		if t.Last.After(now) {
+			now = t.Last
+		}
+	}
+	if ds.settings.Source == SourceLoki {
+		now = time.Now()
+	}
+	out := map[*trace.Recipient]route.Result{}
+	for _, t := range traces {
+		for _, r := range t.Recipients {
+			if rt, _ := ds.routeDB.RouteFor(t, r); rt != nil {
+				out[r] = route.Compare(rt, r, now)
+			}
+		}
+	}
+	return out
+}
+
+func traceFrames(res *trace.Result, output string,
+	verdicts map[*trace.Recipient]route.Result) data.Frames {
 	var frames data.Frames
 	if output != OutputEvents {
 		g := newGraph()
+		g.verdicts = verdicts
 		for _, t := range res.Traces {
 			g.add(t)
 		}

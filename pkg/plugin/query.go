@@ -13,8 +13,9 @@ import (
 
 // Query types.
 const (
-	QueryTypeTrace  = "trace"
-	QueryTypeSearch = "search"
+	QueryTypeTrace    = "trace"
+	QueryTypeSearch   = "search"
+	QueryTypeTopology = "topology"
 )
 
 // Trace outputs: which frames a trace query answers with. Grafana's Node

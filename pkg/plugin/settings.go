@@ -12,6 +12,7 @@ import (
 	"github.com/mailpath/mailpath/pkg/logsource/file"
 	"github.com/mailpath/mailpath/pkg/logsource/lokisource"
 	"github.com/mailpath/mailpath/pkg/loki"
+	"github.com/mailpath/mailpath/pkg/route"
 )
 
 // Source kinds a data source reads from.
@@ -39,6 +40,8 @@ type Settings struct {
 	Window         string   `json:"window"`
 	TimeoutSeconds int      `json:"timeoutSeconds"`
 	TLSSkipVerify  bool     `json:"tlsSkipVerify"`
+	// RoutesYAML holds the expected routes, in the route file format.
+	RoutesYAML string `json:"routesYaml"`
 
 	// Secrets, from secureJsonData only.
 	lokiPassword string
@@ -89,7 +92,23 @@ func (c Settings) check() error {
 	if _, err := c.location(); err != nil {
 		return err
 	}
+	if _, err := c.routes(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// routes parses the expected routes; nil when none are set. Errors give the
+// line and column in the routes text.
+func (c Settings) routes() (*route.DB, error) {
+	if strings.TrimSpace(c.RoutesYAML) == "" {
+		return nil, nil
+	}
+	db, err := route.Parse("routesYaml", []byte(c.RoutesYAML))
+	if err != nil {
+		return nil, fmt.Errorf("setting routesYaml: %w: %w", ErrBadSettings, err)
+	}
+	return db, nil
 }
 
 func (c Settings) window() (time.Duration, error) {
