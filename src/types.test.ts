@@ -88,6 +88,10 @@ describe('migrate', () => {
     expect(q.schemaVersion).toBe(SCHEMA_VERSION);
   });
 
+  it('keeps a topology query a topology query', () => {
+    expect(migrate({ refId: 'A', queryType: 'topology' }).queryType).toBe('topology');
+  });
+
   it('is idempotent', () => {
     const once = migrate({ refId: 'A', seed: { kind: 'qid', value: 'Q1', host: 'mx1' } });
     expect(migrate(once)).toEqual(once);

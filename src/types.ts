@@ -2,7 +2,7 @@ import { DataSourceJsonData } from '@grafana/data';
 import { DataQuery } from '@grafana/schema';
 
 /** QueryType routes a query in the backend's query-type mux. */
-export type QueryType = 'trace' | 'search';
+export type QueryType = 'trace' | 'search' | 'topology';
 
 /** TraceOutput names the frames a trace returns; Node Graph panels use 'graph'. */
 export type TraceOutput = 'all' | 'graph' | 'events';
@@ -77,6 +77,8 @@ export interface MailpathOptions extends DataSourceJsonData {
   window?: string;
   timeoutSeconds?: number;
   tlsSkipVerify?: boolean;
+  /** routesYaml holds the expected routes, in the route file format (provisioning/routes). */
+  routesYaml?: string;
 }
 
 /** MailpathSecureOptions are the settings kept only in secureJsonData. */
@@ -194,7 +196,7 @@ export function migrate(q: any): MailpathQuery {
 }
 
 function isQueryType(v: unknown): v is QueryType {
-  return v === 'trace' || v === 'search';
+  return v === 'trace' || v === 'search' || v === 'topology';
 }
 
 // A version-less query without queryType is a search only when it has search-only filters.

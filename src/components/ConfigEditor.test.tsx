@@ -59,6 +59,15 @@ describe('ConfigEditor', () => {
     expect(got.jsonData).not.toHaveProperty('lokiToken');
   });
 
+  it('writes the expected routes to jsonData, not to the secrets', () => {
+    const { last } = setup(settings());
+    fireEvent.change(document.getElementById('config-routes')!, {
+      target: { value: 'routes: []' },
+    });
+    expect(last().jsonData.routesYaml).toBe('routes: []');
+    expect(last().secureJsonData).toBeUndefined();
+  });
+
   it('writes plain Loki settings to jsonData', () => {
     const { last } = setup(settings());
 

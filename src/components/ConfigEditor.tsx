@@ -1,7 +1,7 @@
 import React from 'react';
 
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { InlineField, Input, RadioButtonGroup } from '@grafana/ui';
+import { InlineField, Input, RadioButtonGroup, TextArea } from '@grafana/ui';
 
 import { wholeSeconds, withJson } from '../settings';
 import { MailpathOptions, MailpathSecureOptions } from '../types';
@@ -48,6 +48,22 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           placeholder="24h"
           value={jsonData.window ?? ''}
           onChange={(e) => onOptionsChange(withJson(options, { window: e.currentTarget.value }))}
+        />
+      </InlineField>
+      <InlineField
+        label="Routes"
+        labelWidth={LABEL_WIDTH}
+        grow
+        tooltip="Expected routes, in the route file format (see provisioning/routes); the health check reports mistakes with line and column"
+      >
+        <TextArea
+          id="config-routes"
+          rows={8}
+          placeholder={'routes:\n  - name: inbound\n    stages: ...'}
+          value={jsonData.routesYaml ?? ''}
+          onChange={(e) =>
+            onOptionsChange(withJson(options, { routesYaml: e.currentTarget.value }))
+          }
         />
       </InlineField>
       <InlineField

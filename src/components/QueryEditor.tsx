@@ -14,9 +14,14 @@ type Props = QueryEditorProps<DataSource, MailpathQuery, MailpathOptions>;
 const QUERY_TYPES: Array<{ label: string; value: QueryType; description: string }> = [
   { label: 'Trace', value: 'trace', description: 'Follow one seed through every host' },
   { label: 'Search', value: 'search', description: 'List the messages that match filters' },
+  {
+    label: 'Topology',
+    value: 'topology',
+    description: 'Every host and hop seen in the time range, with message counts',
+  },
 ];
 
-/** QueryEditor picks trace or search and hands the migrated query to that editor. */
+/** QueryEditor picks the query type and hands the migrated query to that type's editor. */
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
   const q = useMemo(() => migrate(query), [query]);
   const change = (next: MailpathQuery, run: boolean) => {
@@ -35,11 +40,10 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
           onChange={(queryType) => change({ ...q, queryType }, true)}
         />
       </InlineField>
-      {q.queryType === 'search' ? (
+      {q.queryType === 'search' && (
         <SearchEditor query={q} onChange={change} datasource={datasource} />
-      ) : (
-        <TraceEditor query={q} onChange={change} />
       )}
+      {q.queryType === 'trace' && <TraceEditor query={q} onChange={change} />}
     </>
   );
 }
