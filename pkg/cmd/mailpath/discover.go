@@ -128,6 +128,9 @@ func writeDiscovery(w io.Writer, d route.Discovery, coverage float64) error {
 	if d.Pending > 0 {
 		fmt.Fprintf(w, "%d recipient(s) still deferred or in flight were left out\n", d.Pending)
 	}
+	if d.Unnamed > 0 {
+		fmt.Fprintf(w, "%d recipient(s) with no address or path were left out\n", d.Unnamed)
+	}
 	return nil
 }
 
