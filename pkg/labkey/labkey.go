@@ -43,6 +43,10 @@ type Scenario struct {
 	Recipients []Recipient `json:"recipients"`
 	// DSN is the delivery status notification that came back, if any.
 	DSN *DSN `json:"dsn,omitempty"`
+	// Deviation names what the lab did on purpose to take this message off
+	// its route ("skip-filter", "wrong-host", "dropped-inside", "stuck");
+	// empty for a message sent the normal way.
+	Deviation string `json:"deviation,omitempty"`
 }
 
 // SMTP is what the client got from the entry MX.

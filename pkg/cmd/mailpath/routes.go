@@ -28,6 +28,7 @@ func newRoutesCmd(stdout io.Writer) *cobra.Command {
 			return nil
 		},
 	})
+	cmd.AddCommand(newDiscoverCmd())
 	return cmd
 }
 
