@@ -11,6 +11,7 @@ It never reads the syslog output. Anything unexplained, or any scenario whose ex
 outcome did not happen, fails the run.
 """
 
+import fnmatch
 import json
 import os
 import re
@@ -43,10 +44,14 @@ class LabError(Exception):
     """A scenario did not behave, or the lab holds something no scenario explains."""
 
 
-def expect(address, disposition, folder="", relay_host="", reason="", orig_to="", at=""):
-    """One expected final recipient. at: the host that holds or bounces it, by design."""
+def expect(address, disposition, folder="", relay_host="", reason="", orig_to="", at="",
+           path=None):
+    """One expected final recipient. at: the host that holds or bounces it, by design.
+    path: the lab hosts it must pass (ENTRY is the entry MX): checked against the observed
+    path, or, for a discarded recipient, its path by design."""
     return {"address": address, "orig_to": orig_to, "disposition": disposition,
-            "folder": folder, "relay_host": relay_host, "reason_contains": reason, "at": at}
+            "folder": folder, "relay_host": relay_host, "reason_contains": reason, "at": at,
+            "path": path}
 
 
 def store(user, folder="INBOX", orig_to=""):
@@ -57,10 +62,12 @@ def ext(user, orig_to=""):
     return expect(f"{user}@{EXT}", "relayed", relay_host="ext", orig_to=orig_to)
 
 
-def scenario(name, to, expected, tag="", entry="", dsn=False):
+def scenario(name, to, expected, tag="", entry="", dsn=False, deviation="", min_age=0):
+    """deviation: what the lab does on purpose against provisioning/routes/lab.yaml.
+    min_age: seconds the message must have been in the lab before the queues are dumped."""
     subject = f"{tag} {name} scenario".strip()
     return {"name": name, "to": to, "expect": expected, "subject": subject,
-            "entry": entry, "dsn": dsn}
+            "entry": entry, "dsn": dsn, "deviation": deviation, "min_age": min_age}
 
 
 def scenarios():
@@ -96,6 +103,28 @@ def scenarios():
     for i in range(1, BULK + 1):
         target = targets[i % len(targets)]
         out.append(scenario(f"bulk-{i:02d}", [target["address"]], [target]))
+    # Deviations from the routes of provisioning/routes/lab.yaml, on purpose (see README).
+    stuck = "stuck@unreachable.example"
+    out += [
+        # The MX transport sends skip@ straight to store: no filter stage.
+        scenario("skip-filter", [f"skip@{STORE}"],
+                 [expect(f"skip@{STORE}", "delivered", folder="INBOX",
+                         path=["ENTRY", "store"])], deviation="skip-filter"),
+        # The MX transport sends wrong@ through filter3, which no route names.
+        scenario("wrong-host", [f"wrong@{STORE}"],
+                 [expect(f"wrong@{STORE}", "delivered", folder="INBOX",
+                         path=["ENTRY", "filter3", "store"])], deviation="wrong-host"),
+        # The MX transport pins drop@ to filter1; store's body_checks discard its body.
+        scenario("dropped-inside", [f"drop@{STORE}"],
+                 [expect(f"drop@{STORE}", "discarded", reason="lab drop rule",
+                         path=["ENTRY", "filter1", "store"])],
+                 deviation="dropped-inside"),
+        # Deferred at out like "deferred", but its route (lab.yaml: stuck) allows out 5 s.
+        scenario("stuck", [stuck],
+                 [expect(stuck, "deferred", reason="Connection refused", at="out",
+                         path=["ENTRY", "filter[12]", "out"])],
+                 deviation="stuck", min_age=12),
+    ]
     mxs = ["mx1", "mx2"]
     for i, sc in enumerate(out):
         sc["entry"] = sc["entry"] or mxs[i % len(mxs)]
@@ -173,7 +202,7 @@ def send_one(sc, addrs, state):
     return {"name": sc["name"], "message_id": mid, "entry_host": sc["entry"],
             "smtp": {"accepted": accepted, "reply": reply,
                      "queue_id": m.group(1) if accepted else ""},
-            "rcpt_replies": rcpt}
+            "rcpt_replies": rcpt, "sent_at": time.time()}
 
 
 def cmd_send(work, hosts):
@@ -262,6 +291,11 @@ def cmd_settle(work, hosts):
     want = expected_state(sent)
     start = time.monotonic()
     wait_quiet(work, hosts, want, SETTLE_TIMEOUT)
+    for sc in scenarios():
+        left = sent[sc["name"]]["sent_at"] + sc["min_age"] - time.time()
+        if left > 0:
+            print(f"lab.py: waiting {left:.0f} s more for {sc['name']}", file=sys.stderr)
+            time.sleep(left)
     for h in hosts:
         in_host(work, h["name"], "postqueue", "-f")
     time.sleep(2)
@@ -413,6 +447,12 @@ class Observations:
                          path_override=[sent["entry_host"]])
 
 
+def path_fits(want, entry, path):
+    """Whether path is want, with ENTRY the entry MX and globs such as filter[12]."""
+    want = [entry if h == "ENTRY" else h for h in want]
+    return len(want) == len(path) and all(fnmatch.fnmatchcase(p, w) for w, p in zip(want, path))
+
+
 def match(sc, sent, observed):
     """Pair the expected recipients of sc with observed outcomes; return key recipients."""
     entry, qid = sent["entry_host"], sent["smtp"]["queue_id"]
@@ -422,8 +462,9 @@ def match(sc, sent, observed):
         if e["disposition"] == "discarded":
             if observed:
                 raise LabError(f"scenario {sc['name']}: discarded, yet seen {observed}")
+            design = [entry if h == "ENTRY" else h for h in e["path"] or [entry]]
             o = {"folder": "", "relay_host": "", "reason": e["reason_contains"],
-                 "path": [entry], "queue_ids": {entry: qid}}
+                 "path": design, "queue_ids": {entry: qid}}
         else:
             o = next((o for o in left if o["address"] == e["address"]
                       and o["disposition"] == e["disposition"]), None)
@@ -441,6 +482,8 @@ def match(sc, sent, observed):
         path = o.pop("path_override", None) or o["path"]
         if e["at"] and path[-1] != e["at"]:
             raise LabError(f"scenario {sc['name']}: path {path} does not end at {e['at']}")
+        if e["path"] and not path_fits(e["path"], entry, path):
+            raise LabError(f"scenario {sc['name']}: path {path}, expected {e['path']}")
         recipients.append({"address": e["address"], "orig_to": e["orig_to"],
                            "disposition": e["disposition"], "folder": e["folder"],
                            "path": path, "queue_ids": o["queue_ids"],
@@ -478,6 +521,11 @@ def cmd_key(work, hosts, key_path):
         out.append(item)
     key = {"hosts": hosts, "scenarios": out}
     write_json(key_path, key)
+    # pkg/labkey rejects unknown fields, so the deviations are written beside the key.
+    deviations = [{"name": sc["name"], "message_id": by_name[sc["name"]]["message_id"],
+                   "deviation": sc["deviation"]} for sc in scenarios() if sc["deviation"]]
+    write_json(os.path.join(os.path.dirname(key_path), "deviations.json"),
+               {"scenarios": deviations})
     print(f"lab.py: wrote {key_path} ({len(out)} scenarios)", file=sys.stderr)
 
 

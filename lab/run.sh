@@ -7,7 +7,7 @@ readonly LAB_ZONE=lab.mailpath.test
 readonly STORE_DOMAIN=store.$LAB_ZONE
 readonly EXT_DOMAIN=ext.example
 readonly DNS_ADDR=127.0.10.53 CLIENT_ADDR=127.0.10.100 DEAD_ADDR=127.0.10.99
-readonly STORE_USERS=(alice bob dave erin)
+readonly STORE_USERS=(alice bob dave erin skip wrong drop)
 readonly EXT_USERS=(carol frank)
 readonly ALIAS_LINE="team@$STORE_DOMAIN bob@$STORE_DOMAIN, carol@$EXT_DOMAIN"
 readonly NOBODY_UID=65534 NOBODY_GID=65534
@@ -116,6 +116,7 @@ write_host_files() {
 	case ${ROLE[$name]} in
 	mx)
 		cp "$LAB_DIR/postfix/header_checks" "$conf/header_checks"
+		cp "$LAB_DIR/postfix/transport-mx" "$conf/transport"
 		for user in "${STORE_USERS[@]}" team; do
 			echo "$user@$STORE_DOMAIN OK"
 		done >"$conf/relay_recipients"
@@ -126,6 +127,7 @@ write_host_files() {
 			echo "$user@$STORE_DOMAIN OK"
 		done >"$conf/mailboxes"
 		echo "$ALIAS_LINE" >"$conf/aliases"
+		cp "$LAB_DIR/postfix/body_checks-store" "$conf/body_checks"
 		;;
 	ext)
 		for user in "${EXT_USERS[@]}"; do
@@ -135,8 +137,9 @@ write_host_files() {
 		chown "$NOBODY_UID:$NOBODY_GID" "$WORK/hosts/$name/mail"
 		;;
 	esac
+	# A host's own transport entries go after those of its role.
 	if [[ -f $LAB_DIR/postfix/transport-$name ]]; then
-		cp "$LAB_DIR/postfix/transport-$name" "$conf/transport"
+		cat "$LAB_DIR/postfix/transport-$name" >>"$conf/transport"
 	fi
 }
 
@@ -295,7 +298,7 @@ cmd_run() {
 	rm -rf "$WORK"
 	mkdir -p "$WORK/pids" "$WORK/state"
 	rm -f "$OUT"/mail-rfc3164.log "$OUT"/mail-rfc5424.log "$OUT"/mail-iso8601.log \
-		"$OUT/ext.log" "$OUT/key.json"
+		"$OUT/ext.log" "$OUT/key.json" "$OUT/deviations.json"
 	trap on_exit EXIT
 	trap on_signal INT TERM
 
@@ -317,5 +320,5 @@ cmd_run() {
 		[[ -s $OUT/$file ]] || die "rsyslog wrote nothing to $OUT/$file"
 	done
 	log "done in $((SECONDS - start)) s: $OUT/{mail-rfc3164,mail-rfc5424,mail-iso8601,ext}.log" \
-		"and $OUT/key.json"
+		"and $OUT/{key,deviations}.json"
 }
