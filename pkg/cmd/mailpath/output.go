@@ -42,10 +42,11 @@ type jsonRecipient struct {
 	Time        string   `json:"time,omitempty"`
 	Inferred    bool     `json:"inferred,omitempty"`
 	// With --routes: the route, why it applies, the verdict and its sentence.
-	Route    string `json:"route,omitempty"`
-	RouteWhy string `json:"route_reason,omitempty"`
-	Verdict  string `json:"verdict,omitempty"`
-	Sentence string `json:"sentence,omitempty"`
+	Route    string     `json:"route,omitempty"`
+	RouteWhy string     `json:"route_reason,omitempty"`
+	Verdict  string     `json:"verdict,omitempty"`
+	Sentence string     `json:"sentence,omitempty"`
+	Marks    []jsonMark `json:"marks,omitempty"`
 }
 
 type jsonHop struct {
@@ -84,6 +85,7 @@ func writeJSON(w io.Writer, res *trace.Result, verdicts map[*trace.Recipient]ver
 			if v, ok := verdicts[r]; ok {
 				jt.Recipients[i].Route, jt.Recipients[i].RouteWhy = v.Route, v.Why
 				jt.Recipients[i].Verdict, jt.Recipients[i].Sentence = v.Verdict, v.Sentence
+				jt.Recipients[i].Marks = v.Marks
 			}
 		}
 		jt.Partial, jt.Reasons = res.Partial, res.Reasons

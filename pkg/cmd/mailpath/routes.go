@@ -34,10 +34,19 @@ func newRoutesCmd(stdout io.Writer) *cobra.Command {
 
 // verdict is a recipient's comparison with its route, for the trace output.
 type verdict struct {
-	Route    string `json:"route"`
-	Why      string `json:"route_reason"`
-	Verdict  string `json:"verdict"`
-	Sentence string `json:"sentence"`
+	Route    string     `json:"route"`
+	Why      string     `json:"route_reason"`
+	Verdict  string     `json:"verdict"`
+	Sentence string     `json:"sentence"`
+	Marks    []jsonMark `json:"marks"`
+}
+
+// jsonMark is one step of a comparison: a host of the path and how it
+// fared (taken, wrong, dropped, stuck, lost), or a stage missed.
+type jsonMark struct {
+	Host  string `json:"host,omitempty"`
+	Stage string `json:"stage,omitempty"`
+	Kind  string `json:"kind"`
 }
 
 // judge compares every recipient of the traces with its route. now is when
@@ -52,8 +61,13 @@ func judge(db *route.DB, traces []*trace.Trace, now time.Time) map[*trace.Recipi
 				continue
 			}
 			res := route.Compare(rt, r, now)
-			out[r] = verdict{Route: rt.Name, Why: why, Verdict: string(res.Verdict),
+			v := verdict{Route: rt.Name, Why: why, Verdict: string(res.Verdict),
 				Sentence: res.Sentence}
+			for _, m := range res.Marks {
+				v.Marks = append(v.Marks, jsonMark{Host: m.Host, Stage: m.Stage,
+					Kind: string(m.Kind)})
+			}
+			out[r] = v
 		}
 	}
 	return out

@@ -17,15 +17,32 @@ var labRoutes = filepath.Join("..", "..", "..", "provisioning", "routes", "lab.y
 // recorded lab with the lab's routes: what the key says was delivered or
 // relayed is ok, what it says failed is failed.
 func TestTraceWithRoutesJudgesEveryRecipient(t *testing.T) {
-	key := recordedKey(t)
-	logPath := filepath.Join(recorded, "mail-rfc3164.log")
+	runs := []struct{ dir, routes string }{
+		{recorded, labRoutes}, {deviationsDir, deviationsRoutes}}
+	devs := deviationOf(t)
+	for _, run := range runs {
+		t.Run(filepath.Base(run.dir), func(t *testing.T) {
+			judgeRun(t, run.dir, run.routes, devs)
+		})
+	}
+}
+
+// judgeRun checks the normal scenarios of one lab run: the deliberate
+// deviations have their own test.
+func judgeRun(t *testing.T, dir, routes string, devs map[string]string) {
+	key, err := labkey.Load(filepath.Join(dir, "key.json"))
+	require.NoError(t, err)
+	logPath := filepath.Join(dir, "mail-rfc3164.log")
 	want := map[labkey.Disposition]string{labkey.Delivered: "ok", labkey.Relayed: "ok",
 		labkey.Bounced: "failed", labkey.Rejected: "failed", labkey.Discarded: "failed",
 		labkey.Expired: "failed"}
 	for _, sc := range key.Scenarios {
+		if devs[sc.Name] != "" {
+			continue
+		}
 		for _, seed := range seedsFor(sc)[:1] {
 			t.Run(sc.Name, func(t *testing.T) {
-				got := traceJSON(t, logPath, append(seed, "--routes", labRoutes)...)
+				got := traceJSON(t, logPath, append(seed, "--routes", routes)...)
 				for _, r := range got[0].Recipients {
 					k := sc.Recipients[indexOf(t, sc, r.Address)]
 					if w, ok := want[k.Disposition]; ok {
