@@ -92,6 +92,7 @@ type Event struct {
 	Folder  string   `json:"folder,omitempty"`
 	Session string   `json:"session,omitempty"` // Dovecot session or Amavis task ID
 	Note    string   `json:"note,omitempty"`    // extra words worth showing
+	Check   string   `json:"check,omitempty"`   // header or body, for a check's action
 
 	Format Format `json:"format"`
 	Source string `json:"source,omitempty"` // the file or stream the line came from

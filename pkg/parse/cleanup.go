@@ -67,6 +67,10 @@ func parseCheck(ev *event.Event, action, rest string) {
 		ev.Client, ev.ClientAddr, _ = hostAddr(checked[i+len(" from "):])
 		checked = checked[:i]
 	}
+	ev.Check = "header"
+	if strings.HasPrefix(checked, "body ") {
+		ev.Check = "body"
+	}
 	checked = strings.TrimPrefix(strings.TrimPrefix(checked, "header "), "body ")
 	ev.Note = checked
 	if v, ok := strings.CutPrefix(checked, "Subject: "); ok {

@@ -109,7 +109,11 @@ func (g *graph) undelivered(h *Hop, r *Recipient) {
 // checkReason says which check stopped the message, on what, and with the
 // text the rule gave, e.g. "hold by header check on Subject: x: spam rule".
 func checkReason(ev *event.Event) string {
-	r := ev.Status + " by header check on " + ev.Note
+	check := ev.Check
+	if check == "" {
+		check = "header"
+	}
+	r := ev.Status + " by " + check + " check on " + ev.Note
 	if ev.Reply != "" {
 		r += ": " + ev.Reply
 	}
