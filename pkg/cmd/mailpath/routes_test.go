@@ -49,6 +49,7 @@ func judgeRun(t *testing.T, dir, routes string, devs map[string]string) {
 						require.Equal(t, w, r.Verdict, "%s: %s", r.Address, r.Sentence)
 					}
 					require.NotEmpty(t, r.Sentence, r.Address)
+					requireHostsTaken(t, k, r)
 				}
 			})
 		}
@@ -76,4 +77,24 @@ func TestRoutesCheckNamesTheMistake(t *testing.T) {
 	stdout.Reset()
 	require.Equal(t, exitMatched, run([]string{"routes", "check", labRoutes}, &stdout, &stderr))
 	require.Contains(t, stdout.String(), "valid")
+}
+
+// requireHostsTaken holds a normal recipient's marks to its key path: each
+// host of the path taken, in order, and nothing wrong or lost; the stages a
+// failed message never reached are missed, and a last mark says where it
+// stopped.
+func requireHostsTaken(t *testing.T, k labkey.Recipient, r jsonRecipient) {
+	t.Helper()
+	bad := []string{"wrong", "lost", "missed"}
+	if r.Verdict == "failed" {
+		bad = bad[:2]
+	}
+	var hosts []string
+	for _, m := range r.Marks {
+		require.NotContains(t, bad, m.Kind, "%s: %+v", r.Address, r.Marks)
+		if m.Kind == "taken" {
+			hosts = append(hosts, m.Host)
+		}
+	}
+	require.Equal(t, k.Path, hosts, r.Address)
 }
