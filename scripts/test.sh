@@ -52,6 +52,8 @@ done
 step "race detector on the file source and engine"
 go test -count=1 -race ./pkg/logsource/... ./pkg/trace/...
 
-step "trace of one Message-ID in 1 GiB versus grep -F (budget: 2x, 200 MiB)"
+step "budgets, each alone: 1 GiB trace versus grep -F (2x, 200 MiB), Loki client time (10%)"
+MAILPATH_BUDGET=1 go test -count=1 -run TestClientTimeUnderATenthOfServer -v \
+	./pkg/logsource/lokisource/ | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
 MAILPATH_BUDGET=1 go test -count=1 -run TestTraceVersusGrep -v ./pkg/cmd/mailpath/ |
 	grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'

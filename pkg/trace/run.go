@@ -326,7 +326,10 @@ func eventTerms(h *Hop, ev *event.Event, hosts map[string]bool) []logsource.Term
 		return []logsource.Term{{Host: h.Host, QueueID: ev.Parent}}
 	case ev.Kind == event.KindContent && ev.QueuedAs != "":
 		return []logsource.Term{{Host: h.Host, QueueID: ev.QueuedAs}}
-	case ev.Kind == event.KindClient && ev.PID > 0:
+	case ev.Kind == event.KindClient && ev.PID > 0 && h.Parent == nil:
+		// Only the entry hop's session is asked for: a host inside the
+		// system that refuses a recipient tells its sender, whose delivery
+		// line, already read, carries the reply.
 		return []logsource.Term{{Host: h.Host, PID: ev.PID,
 			Since: ev.Time.Add(-sessionWindow), Until: ev.Time.Add(time.Second)}}
 	}

@@ -76,10 +76,12 @@ func BenchmarkTraceFromLoki(b *testing.B) {
 }
 
 // TestClientTimeUnderATenthOfServer holds the client's own time per trace
-// under 10% of the time the server takes to answer, over 40 traces.
+// under 10% of the time the server takes to answer, over 40 traces. Like
+// every budget, it runs alone when MAILPATH_BUDGET is set (scripts/test.sh
+// does): beside other test packages the timings say nothing.
 func TestClientTimeUnderATenthOfServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("generates and pushes 8 MiB")
+	if os.Getenv("MAILPATH_BUDGET") == "" {
+		t.Skip("set MAILPATH_BUDGET=1 to hold the client-time budget (scripts/test.sh does)")
 	}
 	if raceEnabled {
 		t.Skip("timings under the race detector mean nothing")
