@@ -4,8 +4,9 @@
 // Request bound. A round costs at most two LogQL queries, whatever the
 // number of terms: one stream selector with a single line filter naming
 // every text and queue ID of the round (`|= "a" or "b" ...`), and, when
-// the round asks for smtpd sessions, one selector over the smtpd and
-// postscreen streams of the hosts concerned, in the sessions' time window,
+// the round asks for smtpd sessions (the entry host's), one selector over
+// the smtpd and postscreen streams of the hosts concerned, in the sessions'
+// time window,
 // with a label filter on the PID metadata (`| pid=~"812|977"`). A trace
 // makes at most trace.Options.MaxRounds rounds; a Message-ID seed makes three (the seed, the queue IDs, the sessions) plus
 // one when a copy is still open at the follow-up window's end, and one per
