@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mailpath/mailpath/pkg/trace"
 )
@@ -59,6 +60,10 @@ type PathCount struct {
 	Dispositions map[trace.Disposition]int
 	Folders      map[string]int // of the delivered recipients
 	Domains      map[string]int // of the final recipient addresses
+	// Waits holds, per host family, the longest a recipient that ended well
+	// (delivered or relayed) stayed on a host of that family: from the
+	// hop's first line to the next hop's, or to its delivery.
+	Waits map[string]time.Duration
 }
 
 // classKey says which class a recipient falls in.
@@ -160,6 +165,9 @@ func (c *Class) add(r *trace.Recipient) {
 	p := c.Paths[i]
 	p.Count++
 	p.Dispositions[r.Disposition]++
+	if r.Disposition == trace.DispositionDelivered || r.Disposition == trace.DispositionRelayed {
+		p.addWaits(r)
+	}
 	p.Domains[strings.ToLower(domainOf(r.Address))]++
 	if r.Disposition == trace.DispositionDelivered {
 		p.Folders[r.Folder]++
@@ -247,6 +255,7 @@ func proposeRoute(c *Class, coverage float64) *Route {
 		return nil
 	}
 	r := &Route{Name: c.Name, Stages: familyStages(paths), Expect: *e}
+	proposeWaits(r.Stages, kept)
 	r.Match = Match{RecipientDomain: c.Domain, EntryHost: c.EntryHost}
 	return r
 }
@@ -342,6 +351,42 @@ func familyStages(paths [][]string) []Stage {
 		stages = append(stages, Stage{Name: f, Hosts: hs, Optional: seen[f] < len(paths)})
 	}
 	return stages
+}
+
+// addWaits records how long r stayed on each host of its path.
+func (p *PathCount) addWaits(r *trace.Recipient) {
+	if p.Waits == nil {
+		p.Waits = map[string]time.Duration{}
+	}
+	for i, h := range r.Hops {
+		end := r.Time
+		if i+1 < len(r.Hops) {
+			end = r.Hops[i+1].Arrival()
+		}
+		if d := end.Sub(h.Arrival()); d > p.Waits[family(h.Host)] {
+			p.Waits[family(h.Host)] = d
+		}
+	}
+}
+
+// waitFactor and minWait shape a proposed max_wait: ten times the longest
+// stay seen on a stage among mail that ended well, at least a second,
+// rounded up to a second. A proposal for review: an operator who knows a
+// stage may hold mail for hours (greylisting, retries) raises it.
+const (
+	waitFactor = 10
+	minWait    = time.Second
+)
+
+func proposeWaits(stages []Stage, kept []*PathCount) {
+	for i := range stages {
+		var longest time.Duration
+		for _, p := range kept {
+			longest = max(longest, p.Waits[stages[i].Name])
+		}
+		w := max(waitFactor*longest, minWait)
+		stages[i].MaxWait = (w + time.Second - 1).Truncate(time.Second)
+	}
 }
 
 // mergeFamilies adds the families of one path missing from order, each
