@@ -77,9 +77,33 @@ func (ds *Datasource) judge(traces []*trace.Trace) map[*trace.Recipient]route.Re
 	out := map[*trace.Recipient]route.Result{}
 	for _, t := range traces {
 		for _, r := range t.Recipients {
-			if rt, _ := ds.routeDB.RouteFor(t, r); rt != nil {
-				out[r] = route.Compare(rt, r, now)
+			if rt, why := ds.routeDB.RouteFor(t, r); rt != nil {
+				res := route.Compare(rt, r, now)
+				res.Sentence = fmt.Sprintf("route %s (%s): %s: %s", rt.Name, why, res.Verdict,
+					res.Sentence)
+				out[r] = res
 			}
+		}
+	}
+	return out
+}
+
+// verdictNotices say, per recipient, which route applies, why, and the
+// verdict's sentence, in the recipients' order.
+func verdictNotices(traces []*trace.Trace,
+	verdicts map[*trace.Recipient]route.Result) []data.Notice {
+	var out []data.Notice
+	for _, t := range traces {
+		for _, r := range t.Recipients {
+			res, ok := verdicts[r]
+			if !ok {
+				continue
+			}
+			sev := data.NoticeSeverityInfo
+			if res.Verdict != route.VerdictOK {
+				sev = data.NoticeSeverityWarning
+			}
+			out = append(out, data.Notice{Severity: sev, Text: r.Address + ": " + res.Sentence})
 		}
 	}
 	return out
@@ -102,6 +126,8 @@ func traceFrames(res *trace.Result, output string,
 	}
 	// A notice on every frame would show once per frame.
 	frames[0].Meta.Notices = append(frames[0].Meta.Notices, traceNotices(res)...)
+	frames[0].Meta.Notices = append(frames[0].Meta.Notices,
+		verdictNotices(res.Traces, verdicts)...)
 	return frames
 }
 

@@ -66,6 +66,10 @@ func TestTraceFramesCarryTheRouteComparison(t *testing.T) {
 		}
 	}
 	require.Equal(t, 2, around, "a dashed edge into the missed stage and one out of it")
+	require.NotEmpty(t, nodes.Meta.Notices)
+	require.Contains(t, nodes.Meta.Notices[len(nodes.Meta.Notices)-1].Text,
+		"bob@store.lab.mailpath.test: route inbound-store (recipient domain")
+	require.Contains(t, nodes.Meta.Notices[len(nodes.Meta.Notices)-1].Text, "deviated")
 }
 
 func TestBadRoutesFailTheHealthCheck(t *testing.T) {
