@@ -54,7 +54,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         label="Routes"
         labelWidth={LABEL_WIDTH}
         grow
-        tooltip="Expected routes, in the route file format (see provisioning/routes); the health check reports mistakes with line and column"
+        tooltip={
+          'Expected routes, in the route file format (see provisioning/routes); ' +
+          'the health check reports mistakes with line and column'
+        }
       >
         <TextArea
           id="config-routes"

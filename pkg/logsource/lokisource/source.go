@@ -6,14 +6,14 @@
 // every text and queue ID of the round (`|= "a" or "b" ...`), and, when
 // the round asks for smtpd sessions (the entry host's), one selector over
 // the smtpd and postscreen streams of the hosts concerned, in the sessions'
-// time window,
-// with a label filter on the PID metadata (`| pid=~"812|977"`). A trace
-// makes at most trace.Options.MaxRounds rounds; a Message-ID seed makes three (the seed, the queue IDs, the sessions) plus
-// one when a copy is still open at the follow-up window's end, and one per
-// kind of copy that carries an ID of its own (a bounce notification). None
-// of this grows with the number of hops. Each query is one HTTP request
-// per page of at most the client's MaxEntries lines and per piece of a range
-// longer than the server's maximum query length, plus retries.
+// time window, with a label filter on the PID metadata (`| pid=~"812|977"`).
+// A trace makes at most trace.Options.MaxRounds rounds; a Message-ID seed
+// makes three (the seed, the queue IDs, the sessions) plus one when a copy
+// is still open at the follow-up window's end, and one per kind of copy
+// that carries an ID of its own (a bounce notification). None of this grows
+// with the number of hops. Each query is one HTTP request per page of at
+// most the client's MaxEntries lines and per piece of a range longer than
+// the server's maximum query length, plus retries.
 //
 // Lines from Loki are bare syslog messages with the host and program in
 // labels and the PID in structured metadata, as the shipped ingestion
