@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -196,8 +197,8 @@ func (ds *Datasource) searchFrame(rows []search.Row) *data.Frame {
 	for _, r := range rows {
 		ids, froms = append(ids, r.MessageID), append(froms, r.From)
 		firsts, lasts = append(firsts, r.First), append(lasts, r.Last)
-		rcpts = append(rcpts, join(r.Recipients))
-		worst, hosts = append(worst, string(r.Worst)), append(hosts, join(r.Hosts))
+		rcpts = append(rcpts, strings.Join(r.Recipients, ", "))
+		worst, hosts = append(worst, string(r.Worst)), append(hosts, strings.Join(r.Hosts, ", "))
 		seeds, subjects = append(seeds, seedText(r.Seed)), append(subjects, r.Subject)
 	}
 	link := data.DataLink{Title: "Trace this message", Internal: &data.InternalDataLink{
@@ -253,17 +254,6 @@ func failure(err error) backend.DataResponse {
 	}
 	return backend.ErrDataResponseWithSource(backend.StatusInternal,
 		backend.ErrorSourcePlugin, err.Error())
-}
-
-func join(list []string) string {
-	out := ""
-	for i, v := range list {
-		if i > 0 {
-			out += ", "
-		}
-		out += v
-	}
-	return out
 }
 
 func quote(s string) string { return strconv.Quote(s) }

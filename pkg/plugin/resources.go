@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,16 +76,10 @@ func cleanPaths(next http.Handler) http.Handler {
 // overlong values.
 func param(r *http.Request, name string, required bool) (string, error) {
 	v := r.URL.Query().Get(name)
-	switch {
-	case v == "" && required:
+	if v == "" && required {
 		return "", fmt.Errorf("parameter %s: %w: missing", name, ErrBadQuery)
-	case len(v) > maxParam:
-		return "", fmt.Errorf("parameter %s: %w: longer than %d bytes", name, ErrBadQuery,
-			maxParam)
-	case strings.ContainsFunc(v, func(c rune) bool { return c < ' ' || c == 0x7f }):
-		return "", fmt.Errorf("parameter %s: %w: control characters", name, ErrBadQuery)
 	}
-	return v, nil
+	return v, checkValue("parameter "+name, v)
 }
 
 func writeJSON(w http.ResponseWriter, v any) error {
@@ -261,11 +256,4 @@ func toLine(ev *event.Event) lineJSON {
 		Kind: string(ev.Kind), Status: statusOf(ev), To: ev.To, Line: ev.Line}
 }
 
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func sortedKeys(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }
