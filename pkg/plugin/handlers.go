@@ -66,25 +66,19 @@ func (ds *Datasource) judge(traces []*trace.Trace) map[*trace.Recipient]route.Re
 	if ds.routeDB == nil {
 		return nil
 	}
-	var now time.Time
-	for _, t := range traces {
-		if t.Last.After(now) {
-			now = t.Last
-		}
-	}
+	now := route.LastLine(traces)
 	if ds.settings.Source == SourceLoki {
 		now = time.Now()
 	}
 	out := map[*trace.Recipient]route.Result{}
-	for _, t := range traces {
-		for _, r := range t.Recipients {
-			if rt, why := ds.routeDB.RouteFor(t, r); rt != nil {
-				res := route.Compare(rt, r, now)
-				res.Sentence = fmt.Sprintf("route %s (%s): %s: %s", rt.Name, why, res.Verdict,
-					res.Sentence)
-				out[r] = res
-			}
+	for r, j := range ds.routeDB.Judge(traces, now) {
+		if j.Route == nil {
+			continue
 		}
+		res := j.Result
+		res.Sentence = fmt.Sprintf("route %s (%s): %s: %s", j.Route.Name, j.Why, res.Verdict,
+			res.Sentence)
+		out[r] = res
 	}
 	return out
 }

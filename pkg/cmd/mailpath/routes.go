@@ -53,33 +53,18 @@ type jsonMark struct {
 // waiting ends: the time of the last line read, for logs that end.
 func judge(db *route.DB, traces []*trace.Trace, now time.Time) map[*trace.Recipient]verdict {
 	out := map[*trace.Recipient]verdict{}
-	for _, t := range traces {
-		for _, r := range t.Recipients {
-			rt, why := db.RouteFor(t, r)
-			if rt == nil {
-				out[r] = verdict{Why: "no route matches", Sentence: "no route matches"}
-				continue
-			}
-			res := route.Compare(rt, r, now)
-			v := verdict{Route: rt.Name, Why: why, Verdict: string(res.Verdict),
-				Sentence: res.Sentence}
-			for _, m := range res.Marks {
-				v.Marks = append(v.Marks, jsonMark{Host: m.Host, Stage: m.Stage,
-					Kind: string(m.Kind)})
-			}
-			out[r] = v
+	for r, j := range db.Judge(traces, now) {
+		if j.Route == nil {
+			out[r] = verdict{Why: "no route matches", Sentence: "no route matches"}
+			continue
 		}
+		v := verdict{Route: j.Route.Name, Why: j.Why, Verdict: string(j.Result.Verdict),
+			Sentence: j.Result.Sentence}
+		for _, m := range j.Result.Marks {
+			v.Marks = append(v.Marks, jsonMark{Host: m.Host, Stage: m.Stage,
+				Kind: string(m.Kind)})
+		}
+		out[r] = v
 	}
 	return out
-}
-
-// lastLine is the time of the latest line of the traces.
-func lastLine(traces []*trace.Trace) time.Time {
-	var last time.Time
-	for _, t := range traces {
-		if t.Last.After(last) {
-			last = t.Last
-		}
-	}
-	return last
 }

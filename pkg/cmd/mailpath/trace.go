@@ -83,7 +83,7 @@ func runTrace(ctx context.Context, f traceFlags, stdout, stderr io.Writer) error
 	}
 	var verdicts map[*trace.Recipient]verdict
 	if db != nil {
-		now := lastLine(res.Traces)
+		now := route.LastLine(res.Traces)
 		if f.source.loki.url != "" {
 			now = time.Now()
 		}
