@@ -73,6 +73,7 @@ func Run(ctx context.Context, src logsource.Source, f Filter) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("searching: %w", err)
 	}
+	f.From, f.To = trace.BareAddr(f.From), trace.BareAddr(f.To)
 	res := &Result{Partial: r.Partial, Reason: r.Reason, Unparsed: r.Unparsed}
 	for _, t := range trace.Build(r.Events) {
 		if f.keeps(t) {

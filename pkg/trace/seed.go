@@ -54,9 +54,9 @@ func bareID(id string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
 }
 
-// bareAddr strips the angle brackets a user may type around an address;
-// "<>", the null sender of bounces, becomes "".
-func bareAddr(a string) string {
+// BareAddr strips the spaces and angle brackets a user may type around an
+// address; "<>", the null sender of bounces, becomes "".
+func BareAddr(a string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(a), "<"), ">")
 }
 
@@ -84,9 +84,9 @@ func (s Seed) terms() []logsource.Term {
 	case s.QueueID != "":
 		return []logsource.Term{{Host: s.Host, QueueID: s.QueueID}}
 	case s.From != "":
-		return addressTerms(bareAddr(s.From), "from=<%s>")
+		return addressTerms(BareAddr(s.From), "from=<%s>")
 	case s.To != "":
-		return addressTerms(bareAddr(s.To), "to=<%s>", "(%s)")
+		return addressTerms(BareAddr(s.To), "to=<%s>", "(%s)")
 	default:
 		return []logsource.Term{{Text: s.Tag}}
 	}
@@ -131,9 +131,9 @@ func (s Seed) namesItself(t *Trace) bool {
 			return h.QueueID == s.QueueID && logsource.SameHost(h.Host, s.Host)
 		})
 	case s.From != "":
-		return sameAddr(t.From, bareAddr(s.From))
+		return sameAddr(t.From, BareAddr(s.From))
 	case s.To != "":
-		to := bareAddr(s.To)
+		to := BareAddr(s.To)
 		for _, r := range t.Recipients {
 			if sameAddr(r.Address, to) || sameAddr(r.OrigTo, to) {
 				return true

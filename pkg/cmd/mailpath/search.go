@@ -94,7 +94,7 @@ func runSearch(ctx context.Context, f searchFlags, stdout, stderr io.Writer) err
 }
 
 func (f searchFlags) filter(now time.Time) (search.Filter, error) {
-	flt := search.Filter{EntryHosts: f.hosts, From: bareAddress(f.from), To: bareAddress(f.to),
+	flt := search.Filter{EntryHosts: f.hosts, From: f.from, To: f.to,
 		Tag: f.tag, Client: f.client, Status: trace.Disposition(f.status), Limit: f.limit}
 	var err error
 	if flt.Since, err = parseWhen(f.since, now); err != nil {
@@ -112,10 +112,6 @@ func (f searchFlags) filter(now time.Time) (search.Filter, error) {
 
 var dispositionWords = []string{"delivered", "relayed", "deferred", "bounced", "rejected",
 	"discarded", "expired", "in_flight"}
-
-func bareAddress(a string) string {
-	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(a), "<"), ">")
-}
 
 // jsonRow is the --json shape of one search row.
 type jsonRow struct {
