@@ -47,16 +47,24 @@ type graph struct {
 	eord  []string
 	// verdicts holds each recipient's comparison with its route, when
 	// routes are set.
-	verdicts map[*trace.Recipient]route.Result
+	verdicts map[*trace.Recipient]verdict
+	// lineEdge files each line that documents a drawn edge under the edge's
+	// id. It is filled as the edges are drawn, by the same rules, so that a
+	// line never names an edge the edges frame lacks.
+	lineEdge map[*event.Event]string
 }
 
 type node struct {
 	id, title, role string
-	queueIDs        []string
-	recipients      []string
-	dispositions    map[trace.Disposition]int
-	stopped         bool
-	mark            string
+	// stage is the part of the mail system the node stands for: a route
+	// stage's name for hosts and expected stages, else a fixed word.
+	stage    string
+	queueIDs []string
+	// recipients are every recipient whose path includes the node.
+	recipients   []string
+	dispositions map[trace.Disposition]int
+	stopped      bool
+	mark         string
 }
 
 type edge struct {
@@ -68,14 +76,34 @@ type edge struct {
 	mark               string
 }
 
+// Stages of the nodes that are not route stages.
+const (
+	stageSender  = "sender side"
+	stageMailbox = "mailbox"
+	stageOutside = "outside world"
+)
+
 func newGraph() *graph {
-	return &graph{nodes: map[string]*node{}, edges: map[string]*edge{}}
+	return &graph{nodes: map[string]*node{}, edges: map[string]*edge{},
+		lineEdge: map[*event.Event]string{}}
 }
 
-func (g *graph) node(id, title, role string) *node {
+// drawGraph draws traces. Its line assignment is what the events frame and
+// the lines resource both read.
+func drawGraph(traces []*trace.Trace, verdicts map[*trace.Recipient]verdict) *graph {
+	g := newGraph()
+	g.verdicts = verdicts
+	for _, t := range traces {
+		g.add(t)
+	}
+	return g
+}
+
+func (g *graph) node(id, title, role, stage string) *node {
 	n := g.nodes[id]
 	if n == nil {
-		n = &node{id: id, title: title, role: role, dispositions: map[trace.Disposition]int{}}
+		n = &node{id: id, title: title, role: role, stage: stage,
+			dispositions: map[trace.Disposition]int{}}
 		g.nodes[id] = n
 		g.order = append(g.order, id)
 	}
@@ -101,59 +129,140 @@ func (g *graph) edge(source, target string, at time.Time) *edge {
 // it was relayed to).
 func (g *graph) add(t *trace.Trace) {
 	for _, h := range t.Hops {
-		n := g.node("host:"+h.Host, h.Host, "host")
+		n := g.hostNode(h)
 		if h.QueueID != "" && !slices.Contains(n.queueIDs, h.QueueID) {
 			n.queueIDs = append(n.queueIDs, h.QueueID)
 		}
 	}
 	if entry := t.Hops[0]; entry.Client != "" || entry.ClientAddr != "" {
 		c := g.node("client:"+entry.Client+"["+entry.ClientAddr+"]",
-			firstNonEmpty(entry.Client, entry.ClientAddr), "sender side")
-		g.edge(c.id, "host:"+entry.Host, entry.Arrival()).status = "submitted"
+			firstNonEmpty(entry.Client, entry.ClientAddr), "sender side", stageSender)
+		e := g.edge(c.id, "host:"+entry.Host, entry.Arrival())
+		e.status = "submitted"
+		g.assignKinds(e.id, entry, event.KindConnect, event.KindClient)
+		for _, r := range t.Recipients {
+			c.recipients = appendNew(c.recipients, r.Address)
+		}
 	}
 	for _, r := range t.Recipients {
 		g.addRecipient(r)
 	}
 }
 
+func (g *graph) hostNode(h *trace.Hop) *node { return g.node("host:"+h.Host, h.Host, "host", "") }
+
 func (g *graph) addRecipient(r *trace.Recipient) {
-	for i := 1; i < len(r.Hops); i++ {
-		from, to := r.Hops[i-1], r.Hops[i]
-		if from.Host == to.Host {
-			continue // a content filter's re-injection stays on its host's node
-		}
-		e := g.edge("host:"+from.Host, "host:"+to.Host, to.Arrival())
-		e.recipients = appendNew(e.recipients, r.Address)
-		e.status = "handed over"
-		if d := handOff(from, to); d != nil {
-			e.delay = max(e.delay, d.Delay)
+	for i, h := range r.Hops {
+		n := g.hostNode(h)
+		n.recipients = appendNew(n.recipients, r.Address)
+		if i > 0 {
+			g.handOver(r, r.Hops[i-1], h)
 		}
 	}
 	if len(r.Hops) == 0 {
 		return
 	}
-	last := g.node("host:"+r.Hops[len(r.Hops)-1].Host, r.Hops[len(r.Hops)-1].Host, "host")
-	last.recipients = appendNew(last.recipients, r.Address)
+	lastHop := r.Hops[len(r.Hops)-1]
+	last := g.hostNode(lastHop)
 	last.dispositions[r.Disposition]++
-	end := ""
-	switch r.Disposition {
-	case trace.DispositionDelivered:
-		end = g.node("mailbox:"+r.Mailbox+"/"+r.Folder, r.Mailbox,
-			"mailbox "+firstNonEmpty(r.Folder, "?")).id
-	case trace.DispositionRelayed:
-		end = g.node("relay:"+r.Relay, r.Relay, "outside host").id
-	default:
+	end := g.endNode(r)
+	if end == nil {
 		last.stopped = true
 	}
-	if res, ok := g.verdicts[r]; ok {
-		g.applyMarks(r, res)
+	if v, ok := g.verdicts[r]; ok {
+		g.applyMarks(r, v.Result)
 	}
-	if end != "" {
-		e := g.edge(last.id, end, r.Time)
+	if end != nil {
+		end.recipients = appendNew(end.recipients, r.Address)
+		e := g.edge(last.id, end.id, r.Time)
 		e.recipients = appendNew(e.recipients, r.Address)
 		e.status = string(r.Disposition)
 		if r.Final != nil {
 			e.delay = r.Final.Delay
+		}
+		g.assignEnd(e.id, lastHop, r)
+	}
+}
+
+// handOver draws the edge of r's hop from one host to the next. A content
+// filter's re-injection stays on its host's node and draws nothing.
+func (g *graph) handOver(r *trace.Recipient, from, to *trace.Hop) {
+	if from.Host == to.Host {
+		return
+	}
+	e := g.edge("host:"+from.Host, "host:"+to.Host, to.Arrival())
+	e.recipients = appendNew(e.recipients, r.Address)
+	e.status = "handed over"
+	if d := handOff(from, to); d != nil {
+		e.delay = max(e.delay, d.Delay)
+	}
+	for _, ev := range from.Events {
+		if isHandOff(ev, to) {
+			g.assign(ev, e.id)
+		}
+	}
+	g.assignKinds(e.id, to, event.KindClient, event.KindMessageID)
+}
+
+// endNode is where r's path ends outside the hosts: its mailbox and folder,
+// or the outside host it was relayed to; nil where the mail stopped.
+func (g *graph) endNode(r *trace.Recipient) *node {
+	switch r.Disposition {
+	case trace.DispositionDelivered:
+		return g.node("mailbox:"+r.Mailbox+"/"+r.Folder, r.Mailbox,
+			"mailbox "+firstNonEmpty(r.Folder, "?"), stageMailbox)
+	case trace.DispositionRelayed:
+		return g.node("relay:"+r.Relay, r.Relay, "outside host", stageOutside)
+	}
+	return nil
+}
+
+// assignEnd files the line a delivery or relay rests on under its edge, and
+// for a mailbox Dovecot's store lines of that recipient in the last hop.
+func (g *graph) assignEnd(id string, last *trace.Hop, r *trace.Recipient) {
+	if r.Final != nil {
+		g.assign(r.Final, id)
+	}
+	if r.Disposition != trace.DispositionDelivered {
+		return
+	}
+	for _, ev := range last.Events {
+		if ev.Kind == event.KindStore && storedFor(ev, r) {
+			g.assign(ev, id)
+		}
+	}
+}
+
+// storedFor tells whether a Dovecot store line wrote r's mailbox: Dovecot
+// names the user by the whole address or by its local part alone.
+func storedFor(store *event.Event, r *trace.Recipient) bool {
+	user := store.Mailbox
+	if user == "" {
+		return false
+	}
+	for _, addr := range []string{r.Mailbox, r.Address} {
+		local, _, _ := strings.Cut(addr, "@")
+		if strings.EqualFold(user, addr) || (!strings.Contains(user, "@") &&
+			strings.EqualFold(user, local)) {
+			return true
+		}
+	}
+	return false
+}
+
+// assign files line ev under edge id unless an earlier rule did: a line
+// documents one edge.
+func (g *graph) assign(ev *event.Event, id string) {
+	if _, ok := g.lineEdge[ev]; !ok {
+		g.lineEdge[ev] = id
+	}
+}
+
+// assignKinds files hop h's lines of the given kinds under edge id.
+func (g *graph) assignKinds(id string, h *trace.Hop, kinds ...event.Kind) {
+	for _, ev := range h.Events {
+		if slices.Contains(kinds, ev.Kind) {
+			g.assign(ev, id)
 		}
 	}
 }
@@ -168,6 +277,7 @@ func (g *graph) applyMarks(r *trace.Recipient, res route.Result) {
 		id := "host:" + m.Host
 		switch m.Kind {
 		case route.MarkTaken, route.MarkWrong:
+			g.stageHost(id, m.Stage)
 			if m.Kind == route.MarkWrong {
 				g.markHost(id, markWrong)
 				if e := g.edges[prev+"->"+id]; e != nil {
@@ -189,6 +299,13 @@ func (g *graph) applyMarks(r *trace.Recipient, res route.Result) {
 	}
 }
 
+// stageHost gives a host node the first route stage a mark puts it at.
+func (g *graph) stageHost(id, stage string) {
+	if n := g.nodes[id]; n != nil && n.stage == "" {
+		n.stage = stage
+	}
+}
+
 func (g *graph) markHost(id, mark string) {
 	if n := g.nodes[id]; n != nil {
 		n.mark = mark
@@ -198,7 +315,7 @@ func (g *graph) markHost(id, mark string) {
 
 // expected draws a stage not taken between the hosts before and after it.
 func (g *graph) expected(m route.Mark, before, after string, r *trace.Recipient) {
-	n := g.node("expected:"+m.Stage, m.Stage, "expected stage")
+	n := g.node("expected:"+m.Stage, m.Stage, "expected stage", m.Stage)
 	n.mark = markMissed
 	n.recipients = appendNew(n.recipients, r.Address)
 	for _, pair := range [][2]string{{before, n.id}, {n.id, after}} {
@@ -214,11 +331,16 @@ func (g *graph) expected(m route.Mark, before, after string, r *trace.Recipient)
 // handOff returns the delivery line of hop from that names hop to.
 func handOff(from, to *trace.Hop) *event.Event {
 	for _, ev := range from.Events {
-		if ev.Kind == event.KindDelivery && ev.QueuedAs != "" && ev.QueuedAs == to.QueueID {
+		if isHandOff(ev, to) {
 			return ev
 		}
 	}
 	return nil
+}
+
+// isHandOff tells a delivery line that created hop to: its queued as.
+func isHandOff(ev *event.Event, to *trace.Hop) bool {
+	return ev.Kind == event.KindDelivery && ev.QueuedAs != "" && ev.QueuedAs == to.QueueID
 }
 
 // frames returns the nodes and edges frames in Grafana's node-graph shape.
@@ -227,9 +349,11 @@ func handOff(from, to *trace.Hop) *event.Event {
 func (g *graph) frames() (*data.Frame, *data.Frame) {
 	nodes := data.NewFrame("nodes")
 	var ids, titles, subtitles, mains, seconds, colors, roles, queues, marks []string
+	var stages, rcpts []string
 	for _, id := range g.order {
 		n := g.nodes[id]
 		ids, titles = append(ids, n.id), append(titles, n.title)
+		stages, rcpts = append(stages, n.stage), append(rcpts, strings.Join(n.recipients, ", "))
 		subtitles = append(subtitles, n.role)
 		mains = append(mains, strings.Join(n.queueIDs, " "))
 		seconds = append(seconds, dispositionSummary(n.dispositions))
@@ -243,7 +367,8 @@ func (g *graph) frames() (*data.Frame, *data.Frame) {
 		data.NewField("subtitle", nil, subtitles), data.NewField("mainstat", nil, mains),
 		data.NewField("secondarystat", nil, seconds), data.NewField("color", nil, colors),
 		data.NewField("status", nil, marks),
-		detail("detail__role", "Role", roles), detail("detail__queue_ids", "Queue IDs", queues))
+		detail("detail__role", "Role", roles), detail("detail__queue_ids", "Queue IDs", queues),
+		data.NewField("stage", nil, stages), data.NewField("recipients", nil, rcpts))
 	nodes.SetMeta(&data.FrameMeta{PreferredVisualization: data.VisTypeNodeGraph})
 	return nodes, g.edgeFrame()
 }
@@ -321,44 +446,6 @@ func dispositionSummary(d map[trace.Disposition]int) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")
-}
-
-// eventsFrame lists the traces' lines, shown as logs in Explore: the time
-// and the raw line first, the parsed fields after.
-// Lines that could not be parsed come last, as kind unparsed, so that a
-// damaged line is seen rather than lost.
-func eventsFrame(traces []*trace.Trace, unparsed []event.Event) *data.Frame {
-	var times []time.Time
-	var lines, hosts, programs, qids, kinds, statuses, rcpts []string
-	var each func(t *trace.Trace)
-	each = func(t *trace.Trace) {
-		for _, ev := range t.Events {
-			times, lines = append(times, ev.Time), append(lines, ev.Line)
-			hosts, programs = append(hosts, ev.Host), append(programs, ev.Program)
-			qids, kinds = append(qids, ev.QueueID), append(kinds, string(ev.Kind))
-			statuses, rcpts = append(statuses, statusOf(ev)), append(rcpts, ev.To)
-		}
-		for _, n := range t.Notifications {
-			each(n)
-		}
-	}
-	for _, t := range traces {
-		each(t)
-	}
-	for i := range unparsed {
-		ev := &unparsed[i]
-		times, lines = append(times, ev.Time), append(lines, ev.Line)
-		hosts, programs = append(hosts, ev.Host), append(programs, ev.Program)
-		qids, kinds = append(qids, ev.QueueID), append(kinds, string(ev.Kind))
-		statuses, rcpts = append(statuses, ev.Err), append(rcpts, "")
-	}
-	f := data.NewFrame("events",
-		data.NewField("time", nil, times), data.NewField("line", nil, lines),
-		data.NewField("host", nil, hosts), data.NewField("program", nil, programs),
-		data.NewField("queue_id", nil, qids), data.NewField("kind", nil, kinds),
-		data.NewField("status", nil, statuses), data.NewField("recipient", nil, rcpts))
-	f.SetMeta(&data.FrameMeta{PreferredVisualization: data.VisTypeLogs})
-	return f
 }
 
 func statusOf(ev *event.Event) string {

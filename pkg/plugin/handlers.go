@@ -57,12 +57,20 @@ func (ds *Datasource) traceOne(ctx context.Context, q backend.DataQuery) backend
 	}
 	logger.Info("Trace done", "duration", time.Since(started), "traces", len(res.Traces),
 		"rounds", res.Rounds, "partial", res.Partial)
-	return backend.DataResponse{Frames: traceFrames(res, output, ds.judge(res.Traces))}
+	return backend.DataResponse{Frames: traceFrames(res, output, ds.judge(res.Traces), ds.uid)}
+}
+
+// verdict is a recipient's comparison with its route. Its Sentence names the
+// route and why it applies, as the notices say it; Route is the route's name
+// alone, for the panel's summary.
+type verdict struct {
+	route.Result
+	Route string
 }
 
 // judge compares each recipient with its route, when routes are set. Waiting
 // is measured up to the latest line read.
-func (ds *Datasource) judge(traces []*trace.Trace) map[*trace.Recipient]route.Result {
+func (ds *Datasource) judge(traces []*trace.Trace) map[*trace.Recipient]verdict {
 	if ds.routeDB == nil {
 		return nil
 	}
@@ -70,7 +78,7 @@ func (ds *Datasource) judge(traces []*trace.Trace) map[*trace.Recipient]route.Re
 	if ds.settings.Source == SourceLoki {
 		now = time.Now()
 	}
-	out := map[*trace.Recipient]route.Result{}
+	out := map[*trace.Recipient]verdict{}
 	for r, j := range ds.routeDB.Judge(traces, now) {
 		if j.Route == nil {
 			continue
@@ -78,7 +86,7 @@ func (ds *Datasource) judge(traces []*trace.Trace) map[*trace.Recipient]route.Re
 		res := j.Result
 		res.Sentence = fmt.Sprintf("route %s (%s): %s: %s", j.Route.Name, j.Why, res.Verdict,
 			res.Sentence)
-		out[r] = res
+		out[r] = verdict{Result: res, Route: j.Route.Name}
 	}
 	return out
 }
@@ -86,7 +94,7 @@ func (ds *Datasource) judge(traces []*trace.Trace) map[*trace.Recipient]route.Re
 // verdictNotices say, per recipient, which route applies, why, and the
 // verdict's sentence, in the recipients' order.
 func verdictNotices(traces []*trace.Trace,
-	verdicts map[*trace.Recipient]route.Result) []data.Notice {
+	verdicts map[*trace.Recipient]verdict) []data.Notice {
 	var out []data.Notice
 	for _, t := range traces {
 		for _, r := range t.Recipients {
@@ -104,20 +112,20 @@ func verdictNotices(traces []*trace.Trace,
 	return out
 }
 
+// traceFrames answers a trace: the graph's frames, the nodes frame carrying
+// the summary the panel reads, and the events frame. The graph is drawn for
+// the events alone too: it decides which edge each line documents.
 func traceFrames(res *trace.Result, output string,
-	verdicts map[*trace.Recipient]route.Result) data.Frames {
+	verdicts map[*trace.Recipient]verdict, uid string) data.Frames {
 	var frames data.Frames
+	g := drawGraph(res.Traces, verdicts)
 	if output != OutputEvents {
-		g := newGraph()
-		g.verdicts = verdicts
-		for _, t := range res.Traces {
-			g.add(t)
-		}
 		nodes, edges := g.frames()
+		nodes.Meta.Custom = customMeta{Mailpath: newSummary(res, uid, verdicts)}
 		frames = append(frames, nodes, edges)
 	}
 	if output != OutputGraph {
-		frames = append(frames, eventsFrame(res.Traces, res.Unparsed))
+		frames = append(frames, eventsFrame(traceLines(res, g)))
 	}
 	// A notice on every frame would show once per frame.
 	frames[0].Meta.Notices = append(frames[0].Meta.Notices, traceNotices(res)...)

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +26,7 @@ func (ds *Datasource) routes(mux *http.ServeMux) {
 	mux.HandleFunc("/suggest", ds.getOnly(ds.serveSuggest))
 	mux.HandleFunc("/node", ds.getOnly(ds.serveNode))
 	mux.HandleFunc("/edge", ds.getOnly(ds.serveEdge))
+	mux.HandleFunc("/lines", ds.getOnly(ds.serveLines))
 }
 
 // maxParam bounds every parameter: a Message-ID is at most 998 bytes (RFC
@@ -161,17 +163,34 @@ func (ds *Datasource) serveSuggest(w http.ResponseWriter, r *http.Request) error
 
 // lineJSON is one line as the panel shows it.
 type lineJSON struct {
-	Time    string `json:"time"`
-	Host    string `json:"host"`
-	Program string `json:"program"`
-	QueueID string `json:"queue_id"`
-	Kind    string `json:"kind"`
-	Status  string `json:"status"`
-	To      string `json:"to"`
-	Line    string `json:"line"`
+	Time    string  `json:"time"`
+	Host    string  `json:"host"`
+	Program string  `json:"program"`
+	QueueID string  `json:"queue_id"`
+	Kind    string  `json:"kind"`
+	Status  string  `json:"status"`
+	To      string  `json:"to"`
+	DSN     string  `json:"dsn"`
+	Delay   float64 `json:"delay"`
+	Delays  string  `json:"delays"`
+	Relay   string  `json:"relay"`
+	Reply   string  `json:"reply"`
+	Line    string  `json:"line"`
+	Node    string  `json:"node"`
+	Edge    string  `json:"edge"`
 }
 
-func (ds *Datasource) traceFor(r *http.Request) ([]*trace.Trace, error) {
+func toLine(l line) lineJSON {
+	ev := l.ev
+	return lineJSON{Time: stamp(ev.Time), Host: ev.Host, Program: ev.Program, QueueID: ev.QueueID,
+		Kind: string(ev.Kind), Status: l.status, To: ev.To, DSN: ev.DSN, Delay: ev.Delay,
+		Delays: delays(ev), Relay: ev.Relay, Reply: ev.Reply, Line: ev.Line, Node: l.node,
+		Edge: l.edge}
+}
+
+// linesFor traces the messageId parameter and lists the lines as the events
+// frame of that trace does, with the same nodes and edges.
+func (ds *Datasource) linesFor(r *http.Request) ([]line, error) {
 	id, err := param(r, "messageId", true)
 	if err != nil {
 		return nil, err
@@ -184,32 +203,63 @@ func (ds *Datasource) traceFor(r *http.Request) ([]*trace.Trace, error) {
 	if err != nil {
 		return nil, err
 	}
-	return res.Traces, nil
+	return answerLines(res), nil
 }
 
-// serveNode lists the lines one host logged about a message.
+// writeLines answers the lines that keep, in the events frame's order.
+func (ds *Datasource) writeLines(w http.ResponseWriter, r *http.Request,
+	keep func(l line) bool) error {
+	lines, err := ds.linesFor(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, jsonLines(lines, keep))
+}
+
+func jsonLines(lines []line, keep func(l line) bool) []lineJSON {
+	out := []lineJSON{}
+	for _, l := range lines {
+		if keep(l) {
+			out = append(out, toLine(l))
+		}
+	}
+	return out
+}
+
+// serveLines lists the lines of a message that the events frame marks with
+// one node or one edge: the panel's drawer for what was clicked.
+func (ds *Datasource) serveLines(w http.ResponseWriter, r *http.Request) error {
+	node, err := param(r, "node", false)
+	if err != nil {
+		return err
+	}
+	edge, err := param(r, "edge", false)
+	if err != nil {
+		return err
+	}
+	if (node == "") == (edge == "") {
+		return fmt.Errorf("parameters node=%q and edge=%q: %w: want exactly one of them",
+			node, edge, ErrBadQuery)
+	}
+	return ds.writeLines(w, r, func(l line) bool {
+		return (node != "" && l.node == node) || (edge != "" && l.edge == edge)
+	})
+}
+
+// serveNode lists the lines one host logged about a message; host is a
+// host name or its node id.
 func (ds *Datasource) serveNode(w http.ResponseWriter, r *http.Request) error {
 	host, err := param(r, "host", true)
 	if err != nil {
 		return err
 	}
-	traces, err := ds.traceFor(r)
-	if err != nil {
-		return err
-	}
-	out := []lineJSON{}
-	for _, t := range traces {
-		for _, ev := range t.Events {
-			if ev.Host == strings.TrimPrefix(host, "host:") {
-				out = append(out, toLine(ev))
-			}
-		}
-	}
-	return writeJSON(w, out)
+	id := hostNodeID(strings.TrimPrefix(host, "host:"))
+	return ds.writeLines(w, r, func(l line) bool { return id != "" && l.node == id })
 }
 
-// serveEdge lists the lines of a hand-off: the sending host's delivery lines
-// that named the next host, and the receiving host's first lines.
+// serveEdge lists the lines of a hand-off between two hosts, named by host
+// name or node id: the sending host's delivery lines that named the next
+// host first, then the receiving host's first lines.
 func (ds *Datasource) serveEdge(w http.ResponseWriter, r *http.Request) error {
 	source, err := param(r, "source", true)
 	if err != nil {
@@ -219,41 +269,24 @@ func (ds *Datasource) serveEdge(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	traces, err := ds.traceFor(r)
+	lines, err := ds.linesFor(r)
 	if err != nil {
 		return err
 	}
-	from, to := strings.TrimPrefix(source, "host:"), strings.TrimPrefix(target, "host:")
-	out := []lineJSON{}
-	for _, t := range traces {
-		for _, h := range t.Hops {
-			if h.Host != to || h.Parent == nil || h.Parent.Host != from {
-				continue
-			}
-			out = append(out, handOffLines(h)...)
-		}
-	}
-	return writeJSON(w, out)
+	from := hostNodeID(strings.TrimPrefix(source, "host:"))
+	id := from + "->" + hostNodeID(strings.TrimPrefix(target, "host:"))
+	slices.SortStableFunc(lines, func(a, b line) int {
+		return cmp.Compare(senderRank(a, from), senderRank(b, from))
+	})
+	return writeJSON(w, jsonLines(lines, func(l line) bool { return l.edge == id }))
 }
 
-func handOffLines(h *trace.Hop) []lineJSON {
-	var out []lineJSON
-	for _, ev := range h.Parent.Events {
-		if ev.Kind == event.KindDelivery && ev.QueuedAs == h.QueueID {
-			out = append(out, toLine(ev))
-		}
+// senderRank sorts the lines of the sending host first.
+func senderRank(l line, from string) int {
+	if l.node == from {
+		return 0
 	}
-	for _, ev := range h.Events {
-		if ev.Kind == event.KindClient || ev.Kind == event.KindMessageID {
-			out = append(out, toLine(ev))
-		}
-	}
-	return out
-}
-
-func toLine(ev *event.Event) lineJSON {
-	return lineJSON{Time: stamp(ev.Time), Host: ev.Host, Program: ev.Program, QueueID: ev.QueueID,
-		Kind: string(ev.Kind), Status: statusOf(ev), To: ev.To, Line: ev.Line}
+	return 1
 }
 
 func sortedKeys(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }

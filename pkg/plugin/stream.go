@@ -83,7 +83,7 @@ func (ds *Datasource) liveRound(ctx context.Context, req *backend.RunStreamReque
 	if err != nil {
 		return sent, err
 	}
-	frame := eventsFrame(res.Traces, res.Unparsed)
+	frame := eventsFrame(answerLines(res))
 	if frame.Rows() == sent {
 		return sent, nil
 	}
