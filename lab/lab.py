@@ -45,13 +45,14 @@ class LabError(Exception):
 
 
 def expect(address, disposition, folder="", relay_host="", reason="", orig_to="", at="",
-           path=None):
+           path=None, deviation=""):
     """One expected final recipient. at: the host that holds or bounces it, by design.
     path: the lab hosts it must pass (ENTRY is the entry MX): checked against the observed
-    path, or, for a discarded recipient, its path by design."""
+    path, or, for a discarded recipient, its path by design. deviation: this recipient's
+    own deviation, in a "mixed" scenario whose recipients deviate differently."""
     return {"address": address, "orig_to": orig_to, "disposition": disposition,
             "folder": folder, "relay_host": relay_host, "reason_contains": reason, "at": at,
-            "path": path}
+            "path": path, "deviation": deviation}
 
 
 def store(user, folder="INBOX", orig_to=""):
@@ -63,7 +64,8 @@ def ext(user, orig_to=""):
 
 
 def scenario(name, to, expected, tag="", entry="", dsn=False, deviation="", min_age=0):
-    """deviation: what the lab does on purpose against provisioning/routes/lab.yaml.
+    """deviation: what the lab does on purpose against provisioning/routes/lab.yaml, for
+    every recipient, or "mixed" when each expectation names its own (maybe none).
     min_age: seconds the message must have been in the lab before the queues are dumped."""
     subject = f"{tag} {name} scenario".strip()
     return {"name": name, "to": to, "expect": expected, "subject": subject,
@@ -124,6 +126,19 @@ def scenarios():
                  [expect(stuck, "deferred", reason="Connection refused", at="out",
                          path=["ENTRY", "filter[12]", "out"])],
                  deviation="stuck", min_age=12),
+        # One message for all of the above at once, so that one trace shows every state of
+        # a path: taken, a stage skipped, a wrong host and stuck. The MX splits it by
+        # transport; stuck@ needs the same wait as "stuck".
+        scenario("mixed-deviation", [f"bob@{STORE}", f"skip@{STORE}", f"wrong@{STORE}", stuck],
+                 [expect(f"bob@{STORE}", "delivered", folder="INBOX",
+                         path=["ENTRY", "filter[12]", "store"]),
+                  expect(f"skip@{STORE}", "delivered", folder="INBOX",
+                         path=["ENTRY", "store"], deviation="skip-filter"),
+                  expect(f"wrong@{STORE}", "delivered", folder="INBOX",
+                         path=["ENTRY", "filter3", "store"], deviation="wrong-host"),
+                  expect(stuck, "deferred", reason="Connection refused", at="out",
+                         path=["ENTRY", "filter[12]", "out"], deviation="stuck")],
+                 deviation="mixed", min_age=12),
     ]
     mxs = ["mx1", "mx2"]
     for i, sc in enumerate(out):
@@ -494,6 +509,11 @@ def match(sc, sent, observed):
     return recipients
 
 
+def recipient_deviation(sc, e):
+    """What the lab did to recipient e of sc on purpose; "" when it keeps to its route."""
+    return e["deviation"] if sc["deviation"] == "mixed" else sc["deviation"]
+
+
 def cmd_key(work, hosts, key_path):
     state = os.path.join(work, "state")
     sent = read_json(os.path.join(state, "sent.json"))
@@ -522,8 +542,15 @@ def cmd_key(work, hosts, key_path):
     key = {"hosts": hosts, "scenarios": out}
     write_json(key_path, key)
     # pkg/labkey rejects unknown fields, so the deviations are written beside the key.
-    deviations = [{"name": sc["name"], "message_id": by_name[sc["name"]]["message_id"],
-                   "deviation": sc["deviation"]} for sc in scenarios() if sc["deviation"]]
+    # Per recipient too, since a "mixed" scenario's recipients deviate differently.
+    deviations = []
+    for sc in scenarios():
+        if sc["deviation"]:
+            rcpts = [{"address": e["address"], "deviation": recipient_deviation(sc, e)}
+                     for e in sc["expect"]]
+            deviations.append({"name": sc["name"],
+                               "message_id": by_name[sc["name"]]["message_id"],
+                               "deviation": sc["deviation"], "recipients": rcpts})
     write_json(os.path.join(os.path.dirname(key_path), "deviations.json"),
                {"scenarios": deviations})
     print(f"lab.py: wrote {key_path} ({len(out)} scenarios)", file=sys.stderr)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -18,19 +20,65 @@ var (
 	deviationsRoutes = filepath.Join(deviationsDir, "lab.yaml")
 )
 
-// deviationOf reads which scenarios the lab took off their route on purpose.
-func deviationOf(t *testing.T) map[string]string {
+// labDeviation is one scenario of deviations.json. Recipients says what the
+// lab did to each recipient ("" for one kept on its route), since a "mixed"
+// scenario's recipients deviate each in their own way.
+type labDeviation struct {
+	Name, Deviation string
+	Recipients      []struct{ Address, Deviation string }
+}
+
+func readDeviations(t *testing.T) []labDeviation {
 	raw, err := os.ReadFile(filepath.Join(deviationsDir, "deviations.json"))
 	require.NoError(t, err)
 	var d struct {
-		Scenarios []struct{ Name, Deviation string } `json:"scenarios"`
+		Scenarios []labDeviation `json:"scenarios"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &d))
+	return d.Scenarios
+}
+
+// deviationOf reads which scenarios the lab took off their route on purpose.
+func deviationOf(t *testing.T) map[string]string {
 	out := map[string]string{}
-	for _, s := range d.Scenarios {
+	for _, s := range readDeviations(t) {
 		out[s.Name] = s.Deviation
 	}
 	return out
+}
+
+// recipientDeviations reads, by scenario, what the lab did to each recipient
+// on purpose; every recipient of a deviating scenario is listed.
+func recipientDeviations(t *testing.T) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, s := range readDeviations(t) {
+		out[s.Name] = map[string]string{}
+		for _, r := range s.Recipients {
+			out[s.Name][r.Address] = r.Deviation
+		}
+	}
+	return out
+}
+
+// recipientDeviation is what the lab did to the key recipient want of sc:
+// deviations.json must name it, so a recipient it forgot fails rather than
+// passing as one kept on its route.
+func recipientDeviation(t *testing.T, devs map[string]map[string]string, sc string,
+	want labkey.Recipient) string {
+	t.Helper()
+	dev, ok := devs[sc][want.Address]
+	require.True(t, ok, "deviations.json lacks %s of %s", want.Address, sc)
+	return dev
+}
+
+// traced finds the key recipient want among the traced ones.
+func traced(t *testing.T, got []jsonTrace, want labkey.Recipient) jsonRecipient {
+	t.Helper()
+	i := slices.IndexFunc(got[0].Recipients, func(r jsonRecipient) bool {
+		return strings.EqualFold(r.Address, want.Address)
+	})
+	require.GreaterOrEqual(t, i, 0, "recipient %s not traced", want.Address)
+	return got[0].Recipients[i]
 }
 
 // wantMarks derives the marks a recipient must get from the key's path and
@@ -62,41 +110,53 @@ func wantMarks(dev string, r labkey.Recipient) []jsonMark {
 }
 
 // TestDeviationsGetTheirMarks traces each deliberately deviating scenario of
-// the lab's deviation run from its real log and checks the verdict, each
-// hop's mark and the sentence against what the lab did.
+// the lab's deviation run from its real log and checks each recipient's
+// verdict, each hop's mark and the sentence against what the lab did to it.
+// mixed-deviation has all of them in one message, beside a recipient that
+// keeps to its route.
 func TestDeviationsGetTheirMarks(t *testing.T) {
 	key, err := labkey.Load(filepath.Join(deviationsDir, "key.json"))
 	require.NoError(t, err)
-	devs := deviationOf(t)
-	verdicts := map[string]string{"skip-filter": "deviated", "wrong-host": "deviated",
-		"dropped-inside": "failed", "stuck": "stuck"}
-	sentences := map[string]string{"skip-filter": `stage "filter" was skipped`,
-		"wrong-host": "filter3 was used", "dropped-inside": "discarded at store",
-		"stuck": "past the stage's"}
-	seen := 0
+	devs := recipientDeviations(t)
+	verdicts := map[string]string{"": "ok", "skip-filter": "deviated",
+		"wrong-host": "deviated", "dropped-inside": "failed", "stuck": "stuck"}
+	sentences := map[string]string{"": "as the route expects",
+		"skip-filter": `stage "filter" was skipped`, "wrong-host": "filter3 was used",
+		"dropped-inside": "discarded at store", "stuck": "past the stage's"}
+	seen := map[string]int{}
 	for _, sc := range key.Scenarios {
-		dev := devs[sc.Name]
-		if dev == "" {
+		if devs[sc.Name] == nil {
 			continue
 		}
-		seen++
+		require.Len(t, devs[sc.Name], len(sc.Recipients), "deviations.json of %s", sc.Name)
+		for _, want := range sc.Recipients {
+			seen[recipientDeviation(t, devs, sc.Name, want)]++
+		}
 		t.Run(sc.Name, func(t *testing.T) {
 			got := traceJSON(t, filepath.Join(deviationsDir, "mail-rfc3164.log"),
 				"--message-id", sc.MessageID, "--routes", deviationsRoutes)
 			checkScenario(t, key, sc, got)
-			r := got[0].Recipients[0]
-			require.Equal(t, verdicts[dev], r.Verdict, r.Sentence)
-			require.Equal(t, wantMarks(dev, sc.Recipients[0]), r.Marks)
-			require.Contains(t, r.Sentence, sentences[dev])
+			for _, want := range sc.Recipients {
+				dev := recipientDeviation(t, devs, sc.Name, want)
+				r := traced(t, got, want)
+				require.Equal(t, verdicts[dev], r.Verdict, want.Address+": "+r.Sentence)
+				require.Equal(t, wantMarks(dev, want), r.Marks, want.Address)
+				require.Contains(t, r.Sentence, sentences[dev], want.Address)
+			}
 		})
 	}
-	require.Equal(t, 4, seen, "the four deviations the lab makes")
+	// Each deviation once on its own, and once more in mixed-deviation (all but
+	// dropped-inside, whose body rule cannot single out one recipient), with bob
+	// on his route: a lost entry would otherwise go unnoticed.
+	require.Equal(t, map[string]int{"skip-filter": 2, "wrong-host": 2, "dropped-inside": 1,
+		"stuck": 2, "": 1}, seen, "the deviations the lab makes, by recipient")
 }
 
 // TestDiscoveredRoutesFlagTheDeviations proposes routes from the lab's
 // normal traffic, then judges the deviation run's deliberate deviations by
-// them: none may pass as ok, and the stuck one must be stuck, past the wait
-// proposed from how long normal mail stayed at its stage.
+// them: none may pass as ok, and the stuck ones must be stuck, past the wait
+// proposed from how long normal mail stayed at its stage; the recipient of
+// mixed-deviation that keeps to its route must still be ok.
 func TestDiscoveredRoutesFlagTheDeviations(t *testing.T) {
 	routes := filepath.Join(t.TempDir(), "discovered.yaml")
 	var stdout, stderr bytes.Buffer
@@ -106,20 +166,28 @@ func TestDiscoveredRoutesFlagTheDeviations(t *testing.T) {
 	require.Equal(t, exitMatched, code, stderr.String())
 	key, err := labkey.Load(filepath.Join(deviationsDir, "key.json"))
 	require.NoError(t, err)
-	devs := deviationOf(t)
+	devs := recipientDeviations(t)
 	for _, sc := range key.Scenarios {
-		dev := devs[sc.Name]
-		if dev == "" {
+		if devs[sc.Name] == nil {
 			continue
 		}
 		t.Run(sc.Name, func(t *testing.T) {
 			got := traceJSON(t, filepath.Join(deviationsDir, "mail-rfc3164.log"),
 				"--message-id", sc.MessageID, "--routes", routes)
-			r := got[0].Recipients[0]
-			require.NotEqual(t, "ok", r.Verdict, r.Sentence)
-			require.NotEmpty(t, r.Verdict, "a discovered route applies: %s", r.Sentence)
-			if dev == "stuck" {
-				require.Equal(t, "stuck", r.Verdict, r.Sentence)
+			for _, want := range sc.Recipients {
+				dev := recipientDeviation(t, devs, sc.Name, want)
+				r := traced(t, got, want)
+				msg := want.Address + ": " + r.Sentence
+				require.NotEmpty(t, r.Verdict, "a discovered route applies to "+msg)
+				switch dev {
+				case "":
+					// Normal traffic is what the routes were discovered from.
+					require.Equal(t, "ok", r.Verdict, msg)
+				case "stuck":
+					require.Equal(t, "stuck", r.Verdict, msg)
+				default:
+					require.NotEqual(t, "ok", r.Verdict, msg)
+				}
 			}
 		})
 	}
