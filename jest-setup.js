@@ -23,3 +23,16 @@ global.IntersectionObserver = class {
     return [];
   }
 };
+
+// dagre clones with structuredClone, which Node has and jsdom's window does not expose.
+if (typeof global.structuredClone !== 'function') {
+  const v8 = require('node:v8');
+  global.structuredClone = (value) => v8.deserialize(v8.serialize(value));
+}
+
+// The Drawer's title truncates itself by watching its size; jsdom has no ResizeObserver.
+global.ResizeObserver = class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};

@@ -1,0 +1,102 @@
+import { DataFrame, getDefaultTimeRange, LoadingState, PanelProps } from '@grafana/data';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import React from 'react';
+
+import { LineFetcherContext } from './lines';
+import { PathMapPanel } from './PathMapPanel';
+import { edgesFrame, eventsFrame, nodesFrame, SUMMARY } from './testframes';
+import { DEFAULT_OPTIONS, PathMapOptions } from './types';
+
+function props(
+  series: DataFrame[],
+  options: Partial<PathMapOptions> = {}
+): PanelProps<PathMapOptions> {
+  return {
+    id: 1,
+    data: { state: LoadingState.Done, series, timeRange: getDefaultTimeRange() },
+    timeRange: getDefaultTimeRange(),
+    timeZone: 'utc',
+    options: { ...DEFAULT_OPTIONS, ...options },
+    width: 900,
+    height: 500,
+  } as unknown as PanelProps<PathMapOptions>;
+}
+
+function node(id: string): HTMLElement {
+  const el = screen.getAllByTestId('node').find((n) => n.getAttribute('data-id') === id);
+  if (!el) {
+    throw new Error(`no node ${id}`);
+  }
+  return el;
+}
+
+describe('PathMapPanel', () => {
+  it('draws every node with its status and shows the summary', () => {
+    render(<PathMapPanel {...props([nodesFrame(), edgesFrame(), eventsFrame()])} />);
+    expect(screen.getAllByTestId('node')).toHaveLength(7);
+    expect(node('expected:filter').getAttribute('data-status')).toBe('missed');
+    const summary = screen.getByTestId('pathmap-summary');
+    expect(summary).toHaveTextContent('<t1@client.example>');
+    expect(summary).toHaveTextContent('from alice@client.example');
+    expect(summary).toHaveTextContent('skip@store.example: delivered to skip / Junk');
+    expect(summary).toHaveTextContent('stage "filter" was skipped');
+  });
+
+  it('opens the drawer with the node’s lines from the events frame on click and on Enter', () => {
+    render(<PathMapPanel {...props([nodesFrame(), edgesFrame(), eventsFrame()])} />);
+    fireEvent.click(node('host:mx1'));
+    expect(screen.getByTestId('pathmap-drawer')).toBeInTheDocument();
+    expect(screen.getAllByTestId('drawer-line')).toHaveLength(2);
+    fireEvent.keyDown(node('host:filter1'), { key: 'Enter' });
+    expect(screen.queryAllByTestId('drawer-line')).toHaveLength(0);
+    expect(screen.getByText('No log line names this.')).toBeInTheDocument();
+  });
+
+  it('asks the data source for the lines when the frames hold none', async () => {
+    const fetcher = jest.fn().mockResolvedValue([]);
+    render(
+      <LineFetcherContext.Provider value={fetcher}>
+        <PathMapPanel {...props([nodesFrame(), edgesFrame()])} />
+      </LineFetcherContext.Provider>
+    );
+    await act(async () => {
+      fireEvent.click(
+        screen
+          .getAllByTestId('edge')
+          .find((e) => e.getAttribute('data-id') === 'host:mx1->host:store')!
+      );
+    });
+    await waitFor(() => expect(fetcher).toHaveBeenCalled());
+    expect(fetcher).toHaveBeenCalledWith('mp-uid', {
+      messageId: SUMMARY.messages[0].messageId,
+      edge: 'host:mx1->host:store',
+    });
+  });
+
+  it('hides expected stages when the option is off', () => {
+    render(<PathMapPanel {...props([nodesFrame(), edgesFrame()], { showExpected: false })} />);
+    expect(screen.getAllByTestId('node').map((n) => n.getAttribute('data-id'))).not.toContain(
+      'expected:filter'
+    );
+  });
+
+  it('draws nothing for foreign node-graph frames and says so', () => {
+    render(<PathMapPanel {...props([nodesFrame(null), edgesFrame()])} />);
+    expect(screen.getByTestId('pathmap-foreign')).toHaveTextContent(
+      'not made by the Mailpath data source'
+    );
+    expect(screen.queryByTestId('pathmap')).toBeNull();
+  });
+
+  it('says so when no message matched, and when the trace is partial', () => {
+    const { unmount } = render(
+      <PathMapPanel {...props([nodesFrame({ ...SUMMARY, messages: [] }), edgesFrame()])} />
+    );
+    expect(screen.getByTestId('pathmap-empty')).toHaveTextContent('No trace');
+    unmount();
+    const partial = { ...SUMMARY, partial: true, reasons: ['Loki limit reached'] };
+    render(<PathMapPanel {...props([nodesFrame(partial), edgesFrame()])} />);
+    expect(screen.getByText('Partial trace')).toBeInTheDocument();
+    expect(screen.getByText('Loki limit reached')).toBeInTheDocument();
+  });
+});

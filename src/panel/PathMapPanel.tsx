@@ -1,0 +1,210 @@
+import { css } from '@emotion/css';
+import { GrafanaTheme2, PanelProps } from '@grafana/data';
+import { Alert, Drawer, useStyles2, useTheme2 } from '@grafana/ui';
+import React, { useCallback, useContext, useEffect, useMemo, useState } from 'react';
+
+import { LEGEND, palette } from './colors';
+import { Details } from './Details';
+import { exploreUrl } from './explore';
+import { layout } from './layout';
+import { LineFetcherContext } from './lines';
+import { linesFor, readFrames, recipientPath, visible } from './model';
+import { PathMap, Target } from './PathMap';
+import { expectedOnly, factsOf, Subject, subjectOf, titleOf } from './select';
+import { SUMMARY_HEIGHT, Summary as SummaryView } from './Summary';
+import { EventRow, PathMapOptions, PathModel, STATUSES } from './types';
+
+/** PathMapPanel draws a Mailpath trace: the path taken against the expected route. */
+export function PathMapPanel(props: PanelProps<PathMapOptions>) {
+  const { options, data } = props;
+  const s = useStyles2(styles);
+  const reading = useMemo(
+    () => readFrames(data.series, options.refId),
+    [data.series, options.refId]
+  );
+  if (reading.kind === 'nothing') {
+    return <Message text="No data: run a Mailpath trace query for one message." />;
+  }
+  if (reading.kind === 'foreign') {
+    return (
+      <div className={s.message} data-testid="pathmap-foreign">
+        {reading.why}
+      </div>
+    );
+  }
+  if (reading.model.summary.messages.length === 0) {
+    return <Message text="No trace: no message matched the query in this time range." />;
+  }
+  return <Drawn {...props} model={reading.model} />;
+}
+
+function Message({ text }: { text: string }) {
+  const s = useStyles2(styles);
+  return (
+    <div className={s.message} data-testid="pathmap-empty">
+      {text}
+    </div>
+  );
+}
+
+function Drawn(props: PanelProps<PathMapOptions> & { model: PathModel }) {
+  const { options, width, height } = props;
+  const s = useStyles2(styles);
+  const theme = useTheme2();
+  const colors = useMemo(() => palette(theme), [theme]);
+  const model = useMemo(
+    () => visible(props.model, options.showExpected),
+    [props.model, options.showExpected]
+  );
+  const geometry = useMemo(() => layout(model, options.labels), [model, options.labels]);
+  const [hovered, setHovered] = useState<string[]>();
+  const [target, setTarget] = useState<Target>();
+  const highlight = useMemo(() => union(model, hovered), [model, hovered]);
+  const timeZone = options.timeZone || props.timeZone;
+  const subject = target && subjectOf(model, target);
+  const partial = model.summary.partial;
+  const above = SUMMARY_HEIGHT + LEGEND_HEIGHT + (partial ? 52 : 0);
+  const onHover = useCallback((r: string[] | undefined) => setHovered(r), []);
+  return (
+    <div className={s.wrap} style={{ width, height }}>
+      {partial && (
+        <Alert severity="warning" title="Partial trace" className={s.alert}>
+          {(model.summary.reasons ?? []).join('; ') || 'the log source did not answer in full'}
+        </Alert>
+      )}
+      <SummaryView summary={model.summary} onHover={onHover} />
+      <Legend colors={colors} />
+      <PathMap
+        model={model}
+        layout={geometry}
+        palette={colors}
+        labels={options.labels}
+        width={width}
+        height={Math.max(60, height - above)}
+        highlight={highlight}
+        selected={target && ('node' in target ? target.node : target.edge)}
+        onSelect={setTarget}
+        onHoverRecipients={onHover}
+      />
+      {subject && (
+        <Drawer title={titleOf(model, subject)} onClose={() => setTarget(undefined)} size="md">
+          <div data-testid="pathmap-drawer">
+            <SubjectDetails model={model} subject={subject} timeZone={timeZone} />
+          </div>
+        </Drawer>
+      )}
+    </div>
+  );
+}
+
+function union(model: PathModel, recipients: string[] | undefined): Set<string> | undefined {
+  if (!recipients) {
+    return undefined;
+  }
+  const out = new Set<string>();
+  recipients.forEach((r) => recipientPath(model, r).forEach((id) => out.add(id)));
+  return out;
+}
+
+const LEGEND_HEIGHT = 22;
+
+function Legend({ colors }: { colors: Record<string, string> }) {
+  const s = useStyles2(styles);
+  return (
+    <ul className={s.legend} aria-label="Legend" style={{ height: LEGEND_HEIGHT }}>
+      {STATUSES.map((st) => (
+        <li key={st}>
+          <svg width={22} height={8} aria-hidden>
+            <line
+              x1={0}
+              y1={4}
+              x2={22}
+              y2={4}
+              stroke={colors[st]}
+              strokeWidth={3}
+              strokeDasharray={st === 'missed' ? '6 5' : undefined}
+            />
+          </svg>
+          {LEGEND[st]}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** SubjectDetails shows a node's or an edge's lines: from the events frame, else the resource. */
+function SubjectDetails(props: { model: PathModel; subject: Subject; timeZone: string }) {
+  const { model, subject, timeZone } = props;
+  const fetcher = useContext(LineFetcherContext);
+  const uid = model.summary.datasourceUid ?? '';
+  const messageId = model.summary.messages[0]?.messageId ?? '';
+  const q = subject.kind === 'node' ? { node: subject.node.id } : { edge: subject.edge.id };
+  const local = model.events && linesFor(model.events, q);
+  const [fetched, setFetched] = useState<{ rows?: EventRow[]; error?: string }>({});
+  const key = JSON.stringify(q);
+  useEffect(() => {
+    if (local || expectedOnly(subject)) {
+      return;
+    }
+    if (!fetcher || !uid || !messageId) {
+      setFetched({ error: 'These frames hold no log lines and no data source to ask for them.' });
+      return;
+    }
+    let live = true;
+    setFetched({});
+    fetcher(uid, { messageId, ...q })
+      .then((rows) => live && setFetched({ rows }))
+      .catch((e: Error) => live && setFetched({ error: `Could not load the lines: ${e.message}` }));
+    return () => {
+      live = false;
+    };
+    // key stands for q, which is rebuilt on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, fetcher, uid, messageId, !!local]);
+  const rows = local ?? fetched.rows ?? [];
+  const only = expectedOnly(subject);
+  return (
+    <Details
+      facts={factsOf(subject, timeZone)}
+      rows={only ? [] : rows}
+      timeZone={timeZone}
+      loading={!only && !local && !fetched.rows && !fetched.error}
+      error={only ? undefined : fetched.error}
+      empty={only ? 'Expected by the route and not taken: no log line can name it.' : undefined}
+      exploreUrl={
+        uid && messageId && !only
+          ? exploreUrl(
+              uid,
+              messageId,
+              rows.map((r) => r.time)
+            )
+          : undefined
+      }
+    />
+  );
+}
+
+const styles = (theme: GrafanaTheme2) => ({
+  wrap: css({ display: 'flex', flexDirection: 'column', overflow: 'hidden' }),
+  alert: css({ marginBottom: theme.spacing(0.5) }),
+  message: css({
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    height: '100%',
+    padding: theme.spacing(2),
+    color: theme.colors.text.secondary,
+    textAlign: 'center',
+  }),
+  legend: css({
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0, 2),
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.secondary,
+    li: { display: 'flex', alignItems: 'center', gap: theme.spacing(0.5) },
+  }),
+});

@@ -1,0 +1,79 @@
+import { columns, layout, nodeSize } from './layout';
+import { readFrames } from './model';
+import { edgesFrame, nodesFrame } from './testframes';
+import { MapEdge, MapNode, PathModel } from './types';
+
+function model(): PathModel {
+  const r = readFrames([nodesFrame(), edgesFrame()]);
+  if (r.kind !== 'model') {
+    throw new Error(r.kind);
+  }
+  return r.model;
+}
+
+describe('columns', () => {
+  it('puts the stages left to right: sender, MX, filter, store, mailbox', () => {
+    const c = columns(model());
+    expect(c.get('client:c[10.0.0.1]')).toBe(0);
+    expect(c.get('host:mx1')).toBe(1);
+    expect(c.get('host:filter1')).toBe(2);
+    expect(c.get('expected:filter')).toBe(2);
+    expect(c.get('host:store')).toBe(3);
+    expect(c.get('mailbox:bob/INBOX')).toBe(4);
+    expect(c.get('mailbox:skip/Junk')).toBe(4);
+  });
+
+  it('ends in a loop without hanging', () => {
+    const n = (id: string): MapNode => ({
+      id,
+      kind: 'host',
+      title: id,
+      subtitle: '',
+      stage: '',
+      status: 'taken',
+      mainStat: '',
+      secondaryStat: '',
+      recipients: [],
+    });
+    const e = (s: string, t: string): MapEdge => ({
+      id: `${s}->${t}`,
+      source: s,
+      target: t,
+      status: 'taken',
+      delay: '',
+      what: '',
+      recipients: [],
+    });
+    const m: PathModel = {
+      nodes: [n('host:a'), n('host:b')],
+      edges: [e('host:a', 'host:b'), e('host:b', 'host:a')],
+      summary: { version: 1, messages: [] },
+    };
+    expect(() => layout(m, 'compact')).not.toThrow();
+  });
+});
+
+describe('layout', () => {
+  it('gives every node a box, none overlapping another in its column', () => {
+    const l = layout(model(), 'detailed');
+    const size = nodeSize('detailed');
+    expect(l.nodes.size).toBe(7);
+    const placed = [...l.nodes.values()];
+    for (const a of placed) {
+      expect(a.width).toBe(size.width);
+      for (const b of placed) {
+        if (a !== b && a.column === b.column) {
+          expect(Math.abs(a.y - b.y)).toBeGreaterThanOrEqual(size.height);
+        }
+      }
+    }
+    expect(l.columns.map((c) => c.title)).toEqual([
+      'sender side',
+      'mx',
+      'filter',
+      'store',
+      'mailbox',
+    ]);
+    expect(l.width).toBeGreaterThanOrEqual(5 * size.width);
+  });
+});

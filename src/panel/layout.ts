@@ -1,0 +1,219 @@
+import dagre, { Graph } from '@dagrejs/dagre';
+
+import { LabelMode, MapEdge, MapNode, PathModel } from './types';
+
+/** Placed is a node with its box: x and y are the top-left corner. */
+export interface Placed {
+  node: MapNode;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  column: number;
+}
+
+/** Column is one stage of the map, drawn as a heading over its nodes. */
+export interface Column {
+  index: number;
+  x: number;
+  title: string;
+}
+
+/** Layout is the map's geometry: node boxes, stage columns and the bounds of it all. */
+export interface Layout {
+  nodes: Map<string, Placed>;
+  columns: Column[];
+  width: number;
+  height: number;
+}
+
+const GAP_X = 90;
+const GAP_Y = 18;
+export const HEADING = 28;
+
+/** nodeSize is the box of a node in a label mode. */
+export function nodeSize(mode: LabelMode): { width: number; height: number } {
+  return mode === 'compact' ? { width: 150, height: 34 } : { width: 190, height: 62 };
+}
+
+/**
+ * columns gives every node its stage column, left to right: the sender side first, then the
+ * hosts by their longest hand-off chain from the sender, then mailboxes, then the outside world.
+ * Terminal stages share columns so that every mailbox lines up, whatever path it came by.
+ */
+export function columns(model: PathModel): Map<string, number> {
+  const col = new Map<string, number>();
+  const inner = model.nodes.filter((n) => n.kind !== 'mailbox' && n.kind !== 'relay');
+  for (const n of inner) {
+    col.set(n.id, n.kind === 'client' ? 0 : 1);
+  }
+  const innerEdges = model.edges.filter((e) => col.has(e.source) && col.has(e.target));
+  // Longest path by relaxation; a cycle (a loop in the mail system) stops after n rounds.
+  for (let round = 0; round < inner.length; round++) {
+    let changed = false;
+    for (const e of innerEdges) {
+      const want = (col.get(e.source) ?? 0) + 1;
+      if (want > (col.get(e.target) ?? 0)) {
+        col.set(e.target, want);
+        changed = true;
+      }
+    }
+    if (!changed) {
+      break;
+    }
+  }
+  const last = Math.max(0, ...col.values());
+  const hasMailbox = model.nodes.some((n) => n.kind === 'mailbox');
+  for (const n of model.nodes) {
+    if (n.kind === 'mailbox') {
+      col.set(n.id, last + 1);
+    } else if (n.kind === 'relay') {
+      col.set(n.id, last + (hasMailbox ? 2 : 1));
+    }
+  }
+  return col;
+}
+
+/**
+ * group collects terminal nodes (mailboxes, outside hosts) fed by a single node into one box:
+ * dagre then orders a few boxes instead of hundreds of leaves, which keeps a 500-recipient
+ * trace fast, and the leaves are stacked inside their box in the order of the frame.
+ */
+function groups(model: PathModel): Map<string, MapNode[]> {
+  const parents = new Map<string, string[]>();
+  for (const e of model.edges) {
+    parents.set(e.target, [...(parents.get(e.target) ?? []), e.source]);
+  }
+  const out = new Map<string, MapNode[]>();
+  for (const n of model.nodes) {
+    const from = parents.get(n.id) ?? [];
+    const terminal = n.kind === 'mailbox' || n.kind === 'relay';
+    const key = terminal && from.length === 1 ? `group:${from[0]}:${n.kind}` : n.id;
+    out.set(key, [...(out.get(key) ?? []), n]);
+  }
+  return out;
+}
+
+/** layout places the model's nodes with dagre, in the stage columns of columns(). */
+export function layout(model: PathModel, mode: LabelMode): Layout {
+  const size = nodeSize(mode);
+  const col = columns(model);
+  const boxes = groups(model);
+  const boxOf = new Map<string, string>();
+  const g = new dagre.graphlib.Graph({ multigraph: false });
+  g.setGraph({ rankdir: 'LR', nodesep: GAP_Y, ranksep: GAP_X, marginx: 0, marginy: 0 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const [key, members] of boxes) {
+    const height = members.length * size.height + (members.length - 1) * GAP_Y;
+    g.setNode(key, { width: size.width, height });
+    members.forEach((m) => boxOf.set(m.id, key));
+  }
+  for (const e of model.edges) {
+    const s = boxOf.get(e.source);
+    const t = boxOf.get(e.target);
+    if (s && t && s !== t) {
+      const span = (col.get(e.target) ?? 0) - (col.get(e.source) ?? 0);
+      g.setEdge(s, t, { minlen: Math.max(1, span) });
+    }
+  }
+  dagre.layout(g);
+  return place(boxes, g, col, size);
+}
+
+function place(
+  boxes: Map<string, MapNode[]>,
+  g: Graph,
+  col: Map<string, number>,
+  size: { width: number; height: number }
+): Layout {
+  const nodes = new Map<string, Placed>();
+  let height = 0;
+  for (const [key, members] of boxes) {
+    const box = g.node(key);
+    const top = box.y - box.height / 2 + HEADING;
+    members.forEach((node, i) => {
+      const column = col.get(node.id) ?? 0;
+      const y = top + i * (size.height + GAP_Y);
+      nodes.set(node.id, { node, x: column * (size.width + GAP_X), y, column, ...size });
+      height = Math.max(height, y + size.height);
+    });
+  }
+  height = Math.max(height, unstack(nodes, size.height));
+  const cols = columnTitles(nodes);
+  const width = cols.length * (size.width + GAP_X) - GAP_X;
+  return { nodes, columns: cols, width: Math.max(width, size.width), height };
+}
+
+/**
+ * unstack pushes apart boxes of one column that overlap: dagre ranks a node by its own rules,
+ * and a column here may hold nodes of two of its ranks. Returns the new bottom.
+ */
+function unstack(nodes: Map<string, Placed>, h: number): number {
+  const byColumn = new Map<number, Placed[]>();
+  for (const p of nodes.values()) {
+    byColumn.set(p.column, [...(byColumn.get(p.column) ?? []), p]);
+  }
+  let bottom = 0;
+  for (const list of byColumn.values()) {
+    list.sort((a, b) => a.y - b.y);
+    for (let i = 1; i < list.length; i++) {
+      list[i].y = Math.max(list[i].y, list[i - 1].y + h + GAP_Y);
+    }
+    bottom = Math.max(bottom, list[list.length - 1].y + h);
+  }
+  return bottom;
+}
+
+/** columnTitles names each column by the stage most of its nodes belong to. */
+function columnTitles(nodes: Map<string, Placed>): Column[] {
+  const votes = new Map<number, Map<string, number>>();
+  let last = 0;
+  for (const p of nodes.values()) {
+    last = Math.max(last, p.column);
+    const stage = p.node.stage || defaultStage(p.node);
+    const v = votes.get(p.column) ?? new Map<string, number>();
+    v.set(stage, (v.get(stage) ?? 0) + 1);
+    votes.set(p.column, v);
+  }
+  const out: Column[] = [];
+  for (let i = 0; i <= last; i++) {
+    const v = [...(votes.get(i) ?? new Map()).entries()].sort((a, b) => b[1] - a[1]);
+    const x = [...nodes.values()].find((p) => p.column === i)?.x ?? 0;
+    out.push({ index: i, x, title: v.length > 0 ? v[0][0] : '' });
+  }
+  return out;
+}
+
+function defaultStage(n: MapNode): string {
+  switch (n.kind) {
+    case 'client':
+      return 'sender side';
+    case 'mailbox':
+      return 'mailbox';
+    case 'relay':
+      return 'outside world';
+  }
+  return '';
+}
+
+/** edgePath is the SVG path of an edge: from the source's right side to the target's left. */
+export function edgePath(s: Placed, t: Placed): string {
+  const x1 = s.x + s.width;
+  const y1 = s.y + s.height / 2;
+  const x2 = t.x;
+  const y2 = t.y + t.height / 2;
+  if (x2 <= x1) {
+    // A hop back to an earlier column (a loop): go round below both boxes.
+    const below = Math.max(s.y + s.height, t.y + t.height) + 24;
+    return `M${x1},${y1} C${x1 + 60},${below} ${x2 - 60},${below} ${x2},${y2}`;
+  }
+  const mid = (x1 + x2) / 2;
+  return `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
+}
+
+/** edgeEnds returns the placed ends of an edge, or undefined when one end is not drawn. */
+export function edgeEnds(l: Layout, e: MapEdge): [Placed, Placed] | undefined {
+  const s = l.nodes.get(e.source);
+  const t = l.nodes.get(e.target);
+  return s && t ? [s, t] : undefined;
+}
