@@ -1,9 +1,17 @@
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
-import { useStyles2 } from '@grafana/ui';
+import { Button, useStyles2 } from '@grafana/ui';
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, ZoomBehavior } from 'd3-zoom';
-import React, { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import React, {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 
 import { DASH, Palette } from './colors';
 import { edgeEnds, edgePath, HEADING, Layout, Placed } from './layout';
@@ -30,31 +38,28 @@ export interface PathMapProps {
 export function PathMap(props: PathMapProps) {
   const s = useStyles2(styles);
   const svgRef = useRef<SVGSVGElement>(null);
-  const [transform, setTransform] = useState(zoomIdentity);
+  const groupRef = useRef<SVGGElement>(null);
   const [ready, setReady] = useState(false);
   const marker = useId().replace(/:/g, '');
-  const behaviour = useZoom(svgRef, setTransform);
-  const { layout, width, height } = props;
+  const behaviour = useZoom(svgRef, groupRef);
+  const { layout, width, height, model, palette, labels, highlight, selected } = props;
+  const { onSelect, onHoverRecipients } = props;
 
-  // Fit the map into the panel whenever its geometry changes.
-  useLayoutEffect(() => {
+  const fit = useCallback(() => {
     const svg = svgRef.current;
     if (!svg || !behaviour) {
       return;
     }
-    const k = Math.min(
-      1,
-      (width - 16) / Math.max(1, layout.width),
-      (height - 16) / Math.max(1, layout.height)
-    );
-    const fit = zoomIdentity.translate(8, 8).scale(Math.max(k, 0.05));
     // An explicit extent: d3-zoom's default reads the svg's viewBox, which not every DOM has.
     behaviour.extent([
       [0, 0],
       [width, height],
     ]);
-    select(svg).call(behaviour.transform, fit);
+    select(svg).call(behaviour.transform, fitting(layout, width, height));
   }, [behaviour, layout, width, height]);
+
+  // Fit the map into the panel whenever its geometry changes.
+  useLayoutEffect(fit, [fit]);
 
   // Mark the map ready once a frame has been painted with this layout.
   useEffect(() => {
@@ -63,67 +68,109 @@ export function PathMap(props: PathMapProps) {
     return () => cancelAnimationFrame(id);
   }, [layout]);
 
-  const edges = useMemo(() => drawEdges(props, marker), [props, marker]);
-  const nodes = useMemo(() => drawNodes(props, s), [props, s]);
+  const draw = { model, layout, palette, labels, highlight, selected, onSelect, onHoverRecipients };
+  // Hovering changes only the highlight; the memo keeps pan and zoom from redrawing anything.
+  const edges = useMemo(
+    () => drawEdges(draw, marker),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [model, layout, palette, highlight, selected, onSelect, onHoverRecipients, marker]
+  );
+  const nodes = useMemo(
+    () => drawNodes(draw, s),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [model, layout, palette, labels, highlight, selected, onSelect, onHoverRecipients, s]
+  );
+  const zoomBy = (k: number) =>
+    svgRef.current && behaviour && select(svgRef.current).call(behaviour.scaleBy, k);
   return (
-    <svg
-      ref={svgRef}
-      width={width}
-      height={height}
-      className={s.svg}
-      data-testid="pathmap"
-      data-ready={ready ? 'true' : 'false'}
-      role="group"
-      aria-label="Path map"
-    >
-      <defs>
-        {STATUSES.map((st) => (
-          <marker
-            key={st}
-            id={`${marker}-${st}`}
-            viewBox="0 0 10 10"
-            refX="10"
-            refY="5"
-            markerWidth="7"
-            markerHeight="7"
-            orient="auto-start-reverse"
-          >
-            <path d="M0,0 L10,5 L0,10 z" fill={props.palette[st]} />
-          </marker>
-        ))}
-      </defs>
-      <g transform={transform.toString()}>
-        {layout.columns.map((c) => (
-          <text key={c.index} x={c.x} y={HEADING - 12} className={s.heading}>
-            {c.title}
-          </text>
-        ))}
-        <g>{edges}</g>
-        <g>{nodes}</g>
-      </g>
-    </svg>
+    <div className={s.wrap}>
+      <svg
+        ref={svgRef}
+        width={width}
+        height={height}
+        className={s.svg}
+        data-testid="pathmap"
+        data-ready={ready ? 'true' : 'false'}
+        role="group"
+        aria-label="Path map"
+      >
+        <defs>
+          {STATUSES.map((st) => (
+            <marker
+              key={st}
+              id={`${marker}-${st}`}
+              viewBox="0 0 10 10"
+              refX="10"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
+              <path d="M0,0 L10,5 L0,10 z" fill={palette[st]} />
+            </marker>
+          ))}
+        </defs>
+        <g ref={groupRef}>
+          {layout.columns.map((c) => (
+            <text key={c.index} x={c.x} y={HEADING - 12} className={s.heading}>
+              {c.title}
+            </text>
+          ))}
+          <g>{edges}</g>
+          <g>{nodes}</g>
+        </g>
+      </svg>
+      <div className={s.zoom}>
+        <Button size="sm" variant="secondary" onClick={() => zoomBy(1.25)} aria-label="Zoom in">
+          +
+        </Button>
+        <Button size="sm" variant="secondary" onClick={() => zoomBy(0.8)} aria-label="Zoom out">
+          −
+        </Button>
+        <Button size="sm" variant="secondary" onClick={fit} aria-label="Fit the map">
+          Fit
+        </Button>
+      </div>
+    </div>
   );
 }
 
+/**
+ * fitting scales the map into the panel, but no smaller than a fifth: a 500-recipient map
+ * shrunk to fit would be unreadable, so it starts at its top and the user pans down.
+ */
+function fitting(layout: Layout, width: number, height: number) {
+  const k = Math.min(
+    1,
+    (width - 16) / Math.max(1, layout.width),
+    (height - 16) / Math.max(1, layout.height)
+  );
+  return zoomIdentity.translate(8, 8).scale(Math.max(k, 0.2));
+}
+
+/**
+ * useZoom attaches d3-zoom to the svg and applies its transform to the map's group directly:
+ * going through React state would redraw every node on every wheel tick.
+ */
 function useZoom(
-  ref: React.RefObject<SVGSVGElement>,
-  onZoom: (t: ReturnType<typeof zoomIdentity.scale>) => void
+  svgRef: React.RefObject<SVGSVGElement>,
+  groupRef: React.RefObject<SVGGElement>
 ): ZoomBehavior<SVGSVGElement, unknown> | undefined {
   const [behaviour, setBehaviour] = useState<ZoomBehavior<SVGSVGElement, unknown>>();
   useEffect(() => {
-    const svg = ref.current;
+    const svg = svgRef.current;
     if (!svg) {
       return;
     }
     const z = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.05, 4])
-      .on('zoom', (ev) => onZoom(ev.transform));
+      .on('zoom', (ev) => groupRef.current?.setAttribute('transform', ev.transform.toString()));
     select(svg).call(z).on('dblclick.zoom', null);
     setBehaviour(() => z);
     return () => {
       select(svg).on('.zoom', null);
     };
-  }, [ref, onZoom]);
+  }, [svgRef, groupRef]);
   return behaviour;
 }
 
@@ -141,11 +188,23 @@ function activate(onSelect: () => void) {
   };
 }
 
-function dimmed(props: PathMapProps, id: string): boolean {
+type Draw = Pick<
+  PathMapProps,
+  | 'model'
+  | 'layout'
+  | 'palette'
+  | 'labels'
+  | 'highlight'
+  | 'selected'
+  | 'onSelect'
+  | 'onHoverRecipients'
+>;
+
+function dimmed(props: Draw, id: string): boolean {
   return props.highlight !== undefined && !props.highlight.has(id);
 }
 
-function drawEdges(props: PathMapProps, marker: string) {
+function drawEdges(props: Draw, marker: string) {
   return props.model.edges.map((e) => {
     const ends = edgeEnds(props.layout, e);
     if (!ends) {
@@ -190,7 +249,7 @@ function edgeLabel(e: MapEdge, s: Placed, t: Placed): string {
   return `${s.node.title} to ${t.node.title}: ${e.what || e.status}`;
 }
 
-function drawNodes(props: PathMapProps, s: ReturnType<typeof styles>) {
+function drawNodes(props: Draw, s: ReturnType<typeof styles>) {
   const out: React.ReactNode[] = [];
   for (const p of props.layout.nodes.values()) {
     const n = p.node;
@@ -249,7 +308,15 @@ function clip(s: string, n: number): string {
 }
 
 const styles = (theme: GrafanaTheme2) => ({
+  wrap: css({ position: 'relative' }),
   svg: css({ display: 'block', cursor: 'grab', userSelect: 'none' }),
+  zoom: css({
+    position: 'absolute',
+    top: theme.spacing(0.5),
+    right: theme.spacing(0.5),
+    display: 'flex',
+    gap: theme.spacing(0.5),
+  }),
   heading: css({
     fill: theme.colors.text.secondary,
     fontSize: theme.typography.bodySmall.fontSize,

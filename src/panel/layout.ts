@@ -164,7 +164,7 @@ function unstack(nodes: Map<string, Placed>, h: number): number {
   return bottom;
 }
 
-/** columnTitles names each column by the stage most of its nodes belong to. */
+/** columnTitles names each column by the stages of its nodes, the most common first. */
 function columnTitles(nodes: Map<string, Placed>): Column[] {
   const votes = new Map<number, Map<string, number>>();
   let last = 0;
@@ -179,7 +179,12 @@ function columnTitles(nodes: Map<string, Placed>): Column[] {
   for (let i = 0; i <= last; i++) {
     const v = [...(votes.get(i) ?? new Map()).entries()].sort((a, b) => b[1] - a[1]);
     const x = [...nodes.values()].find((p) => p.column === i)?.x ?? 0;
-    out.push({ index: i, x, title: v.length > 0 ? v[0][0] : '' });
+    // A column can hold two stages (store and out both follow the filters): name both.
+    const title = v
+      .map(([stage]) => stage)
+      .filter((stage) => stage !== '')
+      .join(' / ');
+    out.push({ index: i, x, title });
   }
   return out;
 }
