@@ -161,31 +161,38 @@ func (ds *Datasource) serveSuggest(w http.ResponseWriter, r *http.Request) error
 	return writeJSON(w, sortedKeys(seen))
 }
 
-// lineJSON is one line as the panel shows it.
+// legacyLine is a line as the node and edge resources have always answered
+// it: strings only, which their callers decode into string maps.
+type legacyLine struct {
+	Time    string `json:"time"`
+	Host    string `json:"host"`
+	Program string `json:"program"`
+	QueueID string `json:"queue_id"`
+	Kind    string `json:"kind"`
+	Status  string `json:"status"`
+	To      string `json:"to"`
+	Line    string `json:"line"`
+}
+
+// lineJSON is one line as the panel shows it, with the graph node and edge
+// it belongs to; the lines resource answers it.
 type lineJSON struct {
-	Time    string  `json:"time"`
-	Host    string  `json:"host"`
-	Program string  `json:"program"`
-	QueueID string  `json:"queue_id"`
-	Kind    string  `json:"kind"`
-	Status  string  `json:"status"`
-	To      string  `json:"to"`
-	DSN     string  `json:"dsn"`
-	Delay   float64 `json:"delay"`
-	Delays  string  `json:"delays"`
-	Relay   string  `json:"relay"`
-	Reply   string  `json:"reply"`
-	Line    string  `json:"line"`
-	Node    string  `json:"node"`
-	Edge    string  `json:"edge"`
+	legacyLine
+	DSN    string  `json:"dsn"`
+	Delay  float64 `json:"delay"` // seconds
+	Delays string  `json:"delays"`
+	Relay  string  `json:"relay"`
+	Reply  string  `json:"reply"`
+	Node   string  `json:"node"`
+	Edge   string  `json:"edge"`
 }
 
 func toLine(l line) lineJSON {
 	ev := l.ev
-	return lineJSON{Time: stamp(ev.Time), Host: ev.Host, Program: ev.Program, QueueID: ev.QueueID,
-		Kind: string(ev.Kind), Status: l.status, To: ev.To, DSN: ev.DSN, Delay: ev.Delay,
-		Delays: delays(ev), Relay: ev.Relay, Reply: ev.Reply, Line: ev.Line, Node: l.node,
-		Edge: l.edge}
+	return lineJSON{legacyLine: legacyLine{Time: stamp(ev.Time), Host: ev.Host,
+		Program: ev.Program, QueueID: ev.QueueID, Kind: string(ev.Kind), Status: l.status,
+		To: ev.To, Line: ev.Line}, DSN: ev.DSN, Delay: ev.Delay, Delays: delays(ev),
+		Relay: ev.Relay, Reply: ev.Reply, Node: l.node, Edge: l.edge}
 }
 
 // linesFor traces the messageId parameter and lists the lines as the events
@@ -206,22 +213,20 @@ func (ds *Datasource) linesFor(r *http.Request) ([]line, error) {
 	return answerLines(res), nil
 }
 
-// writeLines answers the lines that keep, in the events frame's order.
-func (ds *Datasource) writeLines(w http.ResponseWriter, r *http.Request,
-	keep func(l line) bool) error {
-	lines, err := ds.linesFor(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, jsonLines(lines, keep))
-}
-
 func jsonLines(lines []line, keep func(l line) bool) []lineJSON {
 	out := []lineJSON{}
 	for _, l := range lines {
 		if keep(l) {
 			out = append(out, toLine(l))
 		}
+	}
+	return out
+}
+
+func legacyLines(lines []lineJSON) []legacyLine {
+	out := make([]legacyLine, len(lines))
+	for i, l := range lines {
+		out[i] = l.legacyLine
 	}
 	return out
 }
@@ -241,9 +246,13 @@ func (ds *Datasource) serveLines(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("parameters node=%q and edge=%q: %w: want exactly one of them",
 			node, edge, ErrBadQuery)
 	}
-	return ds.writeLines(w, r, func(l line) bool {
+	lines, err := ds.linesFor(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, jsonLines(lines, func(l line) bool {
 		return (node != "" && l.node == node) || (edge != "" && l.edge == edge)
-	})
+	}))
 }
 
 // serveNode lists the lines one host logged about a message; host is a
@@ -253,8 +262,14 @@ func (ds *Datasource) serveNode(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	lines, err := ds.linesFor(r)
+	if err != nil {
+		return err
+	}
 	id := hostNodeID(strings.TrimPrefix(host, "host:"))
-	return ds.writeLines(w, r, func(l line) bool { return id != "" && l.node == id })
+	return writeJSON(w, legacyLines(jsonLines(lines, func(l line) bool {
+		return id != "" && l.node == id
+	})))
 }
 
 // serveEdge lists the lines of a hand-off between two hosts, named by host
@@ -278,7 +293,9 @@ func (ds *Datasource) serveEdge(w http.ResponseWriter, r *http.Request) error {
 	slices.SortStableFunc(lines, func(a, b line) int {
 		return cmp.Compare(senderRank(a, from), senderRank(b, from))
 	})
-	return writeJSON(w, jsonLines(lines, func(l line) bool { return l.edge == id }))
+	return writeJSON(w, legacyLines(jsonLines(lines, func(l line) bool {
+		return l.edge == id
+	})))
 }
 
 // senderRank sorts the lines of the sending host first.
