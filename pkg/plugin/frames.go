@@ -149,6 +149,8 @@ func (g *graph) add(t *trace.Trace) {
 	}
 }
 
+// hostNode is the node of hop h's host: one per host, however many of the
+// message's copies it held.
 func (g *graph) hostNode(h *trace.Hop) *node { return g.node("host:"+h.Host, h.Host, "host", "") }
 
 func (g *graph) addRecipient(r *trace.Recipient) {
