@@ -24,6 +24,9 @@ export interface MailpathQuery extends DataQuery {
   recipient?: string;
   tag?: string;
   output?: TraceOutput;
+  /** node or edge keeps only the events of one graph node or edge (the path map's Explore link). */
+  node?: string;
+  edge?: string;
 
   // Search filters; a search also uses sender, recipient and tag.
   entryHosts?: string[];

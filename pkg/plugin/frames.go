@@ -411,7 +411,8 @@ func nodeMark(n *node) string {
 		return markStopped
 	case n.mark != "":
 		return n.mark
-	case n.role == "host":
+	case n.role == "host", strings.HasPrefix(n.id, "mailbox:"):
+		// A mailbox a copy was filed into ends the path taken.
 		return markTaken
 	}
 	return markOutside

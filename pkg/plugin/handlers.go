@@ -57,7 +57,38 @@ func (ds *Datasource) traceOne(ctx context.Context, q backend.DataQuery) backend
 	}
 	logger.Info("Trace done", "duration", time.Since(started), "traces", len(res.Traces),
 		"rounds", res.Rounds, "partial", res.Partial)
-	return backend.DataResponse{Frames: traceFrames(res, output, ds.judge(res.Traces), ds.uid)}
+	frames := traceFrames(res, output, ds.judge(res.Traces), ds.uid)
+	if m.Node != "" || m.Edge != "" {
+		frames = onlyLinesOf(frames, m.Node, m.Edge)
+	}
+	return backend.DataResponse{Frames: frames}
+}
+
+// onlyLinesOf keeps, of the events frame, the lines of one node or edge; the
+// graph frames stay whole, since a map of one hop would mislead.
+func onlyLinesOf(frames data.Frames, node, edge string) data.Frames {
+	for i, f := range frames {
+		if f.Name != "events" {
+			continue
+		}
+		col, want := "node", node
+		if edge != "" {
+			col, want = "edge", edge
+		}
+		_, idx := f.FieldByName(col)
+		if idx < 0 {
+			continue
+		}
+		kept, err := f.FilterRowsByField(idx, func(v any) (bool, error) {
+			s, ok := v.(string)
+			return ok && s == want, nil
+		})
+		if err == nil {
+			kept.Meta = f.Meta
+			frames[i] = kept
+		}
+	}
+	return frames
 }
 
 // verdict is a recipient's comparison with its route. Its Sentence names the

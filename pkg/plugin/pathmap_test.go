@@ -468,3 +468,39 @@ func TestOldResourcesKeepTheirShape(t *testing.T) {
 	require.ElementsMatch(t, want, got)
 	require.Equal(t, "mx1", old[0]["host"])
 }
+
+// TestTraceQueryKeepsTheLinesOfOneNode checks the filter the path map's link
+// to Explore uses: the lines of filter3 for the mixed-deviation message are
+// the raw log's filter3 lines that name the key's queue ID there.
+func TestTraceQueryKeepsTheLinesOfOneNode(t *testing.T) {
+	run := labRuns[1]
+	key := loadKey(t, run)
+	sc, ok := key.Scenario("mixed-deviation")
+	require.True(t, ok)
+	var qid, entry string
+	for _, r := range sc.Recipients {
+		if q := r.QueueIDs["filter3"]; q != "" {
+			qid, entry = q, r.Path[0]
+		}
+	}
+	require.NotEmpty(t, qid, "the key knows the copy's queue ID on filter3")
+	raw, err := os.ReadFile(filepath.Join(run, "mail-rfc5424.log"))
+	require.NoError(t, err)
+	var want []string
+	for _, l := range strings.Split(string(raw), "\n") {
+		if strings.Contains(l, " filter3 ") && strings.Contains(l, qid+":") {
+			want = append(want, l)
+		}
+	}
+	require.NotEmpty(t, want)
+	ev := traced(t, runFiles(t, run, nil), map[string]any{"messageId": sc.MessageID,
+		"output": "events", "node": "host:filter3"})["events"]
+	require.ElementsMatch(t, want, column(t, ev, "line"))
+	hop := "host:" + entry + "->host:filter3"
+	edge := traced(t, runFiles(t, run, nil), map[string]any{"messageId": sc.MessageID,
+		"output": "events", "edge": hop})["events"]
+	require.NotEmpty(t, column(t, edge, "line"))
+	for _, e := range column(t, edge, "edge") {
+		require.Equal(t, hop, e)
+	}
+}

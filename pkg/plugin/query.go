@@ -29,18 +29,22 @@ const (
 
 // Query is the query model the front end sends (src/types.ts).
 type Query struct {
-	SchemaVersion int      `json:"schemaVersion"`
-	QueryType     string   `json:"queryType"`
-	MessageID     string   `json:"messageId"`
-	QueueID       string   `json:"queueId"`
-	Sender        string   `json:"sender"`
-	Recipient     string   `json:"recipient"`
-	Tag           string   `json:"tag"`
-	Output        string   `json:"output"`
-	EntryHosts    []string `json:"entryHosts"`
-	Status        string   `json:"status"`
-	Client        string   `json:"client"`
-	Limit         int      `json:"limit"`
+	SchemaVersion int    `json:"schemaVersion"`
+	QueryType     string `json:"queryType"`
+	MessageID     string `json:"messageId"`
+	QueueID       string `json:"queueId"`
+	Sender        string `json:"sender"`
+	Recipient     string `json:"recipient"`
+	Tag           string `json:"tag"`
+	Output        string `json:"output"`
+	// Node and Edge keep only the lines of one graph node or edge (ids as in
+	// the nodes and edges frames): the path map's link to Explore uses them.
+	Node       string   `json:"node"`
+	Edge       string   `json:"edge"`
+	EntryHosts []string `json:"entryHosts"`
+	Status     string   `json:"status"`
+	Client     string   `json:"client"`
+	Limit      int      `json:"limit"`
 }
 
 func parseQuery(q backend.DataQuery) (Query, error) {
@@ -60,7 +64,8 @@ func parseQuery(q backend.DataQuery) (Query, error) {
 // LogQL query.
 func (m Query) checkText() error {
 	for name, v := range map[string]string{"messageId": m.MessageID, "queueId": m.QueueID,
-		"sender": m.Sender, "recipient": m.Recipient, "tag": m.Tag, "client": m.Client} {
+		"sender": m.Sender, "recipient": m.Recipient, "tag": m.Tag, "client": m.Client,
+		"node": m.Node, "edge": m.Edge} {
 		if err := checkValue(name, v); err != nil {
 			return err
 		}

@@ -176,6 +176,7 @@ function SubjectDetails(props: { model: PathModel; subject: Subject; timeZone: s
           ? exploreUrl(
               uid,
               messageId,
+              q,
               rows.map((r) => r.time)
             )
           : undefined

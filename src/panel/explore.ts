@@ -4,11 +4,16 @@ import { urlUtil } from '@grafana/data';
 export const DATASOURCE_TYPE = 'mailpath-trace-datasource';
 
 /**
- * exploreUrl opens Explore on the trace's lines: a Mailpath trace query for the Message-ID with
- * only the events frame, over a range that holds the lines shown (padded by a minute each way,
- * since hosts' clocks differ a little).
+ * exploreUrl opens Explore on the lines the drawer shows: a Mailpath trace query for the
+ * Message-ID with only the events frame, kept to one node or edge, over a range that holds the
+ * lines (padded by a minute each way, since hosts' clocks differ a little).
  */
-export function exploreUrl(uid: string, messageId: string, times: number[]): string {
+export function exploreUrl(
+  uid: string,
+  messageId: string,
+  target: { node?: string; edge?: string },
+  times: number[]
+): string {
   const ok = times.filter((t) => Number.isFinite(t));
   const pad = 60_000;
   const now = Date.now();
@@ -23,6 +28,7 @@ export function exploreUrl(uid: string, messageId: string, times: number[]): str
         queryType: 'trace',
         messageId,
         output: 'events',
+        ...target,
       },
     ],
     range: { from: String(from), to: String(to) },
