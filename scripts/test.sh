@@ -49,6 +49,21 @@ for f in dist/gpx_mailpath_linux_amd64 dist/module.js dist/plugin.json; do
 	[[ -s $f ]] || { echo "test.sh: the plugin build left no $f" >&2; exit 1; }
 done
 
+# Debian's Chromium, since Playwright's own browser downloads are not reachable from CI;
+# playwright-core came with npm ci above. The test prints its timings as "timing:" lines.
+step "path map in Chromium: the panel on the deviation run's frames, and 500 nodes timed"
+for p in chromium chromium-driver; do
+	dpkg -s "$p" >/dev/null 2>&1 ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$p" >/tmp/mailpath-apt.log 2>&1 || {
+			tail -n 30 /tmp/mailpath-apt.log
+			exit 1
+		}
+done
+npx tsc -p tests/browser/tsconfig.json
+npx webpack -c tests/browser/webpack.config.ts --stats errors-warnings
+MAILPATH_BROWSER=1 go test -count=1 -v ./pkg/browsertest/ |
+	grep -vE '^\s+log\.go:[0-9]+: ' | grep -E '^(=== RUN|--- |    |ok|FAIL|PASS)'
+
 step "race detector on the file source and engine"
 go test -count=1 -race ./pkg/logsource/... ./pkg/trace/...
 
