@@ -92,11 +92,11 @@ func onlyLinesOf(frames data.Frames, node, edge string) data.Frames {
 }
 
 // verdict is a recipient's comparison with its route. Its Sentence names the
-// route and why it applies, as the notices say it; Route is the route's name
-// alone, for the panel's summary.
+// route and why it applies, as the notices say it; Route, Why and Bare (the
+// comparison's own sentence) are the parts, for the panel's summary.
 type verdict struct {
 	route.Result
-	Route string
+	Route, Why, Bare string
 }
 
 // judge compares each recipient with its route, when routes are set. Waiting
@@ -115,9 +115,10 @@ func (ds *Datasource) judge(traces []*trace.Trace) map[*trace.Recipient]verdict 
 			continue
 		}
 		res := j.Result
+		bare := res.Sentence
 		res.Sentence = fmt.Sprintf("route %s (%s): %s: %s", j.Route.Name, j.Why, res.Verdict,
-			res.Sentence)
-		out[r] = verdict{Result: res, Route: j.Route.Name}
+			bare)
+		out[r] = verdict{Result: res, Route: j.Route.Name, Why: j.Why, Bare: bare}
 	}
 	return out
 }

@@ -168,7 +168,7 @@ func requireFate(t *testing.T, key *labkey.Key, want labkey.Recipient, got recip
 	if want.ReasonContains != "" {
 		require.Contains(t, got.Reason, want.ReasonContains, want.Address)
 	}
-	require.Empty(t, got.Route+got.Verdict+got.Sentence, "no routes are set")
+	require.Empty(t, got.Route+got.Why+got.Verdict+got.Sentence, "no routes are set")
 }
 
 // TestSummaryHasTheContractsKeys spells the wire names out, as the panel
@@ -191,7 +191,7 @@ func TestSummaryHasTheContractsKeys(t *testing.T) {
 		"recipients"}, slices.Collect(maps.Keys(m)))
 	r := m["recipients"].([]any)[0].(map[string]any)
 	require.ElementsMatch(t, []string{"address", "origTo", "disposition", "mailbox", "folder",
-		"relay", "reason", "route", "verdict", "sentence"}, slices.Collect(maps.Keys(r)))
+		"relay", "reason", "route", "why", "verdict", "sentence"}, slices.Collect(maps.Keys(r)))
 }
 
 // TestNodesCarryStageAndRecipients: every host of a key recipient's path,
@@ -256,7 +256,10 @@ func TestRoutesNameTheStagesAndVerdicts(t *testing.T) {
 	r := findRecipient(t, s.Messages[0].Recipients, "bob@store.lab.mailpath.test")
 	require.Equal(t, "inbound-store", r.Route)
 	require.Equal(t, "deviated", r.Verdict)
-	require.Contains(t, r.Sentence, "deviated")
+	require.Contains(t, r.Why, "store.lab.mailpath.test", "the route matched by domain")
+	// The bare comparison: the route and the verdict have their own keys.
+	require.NotEmpty(t, r.Sentence)
+	require.NotContains(t, r.Sentence, "inbound-store")
 }
 
 // TestEventsNameTheirNodeAndEdge holds every line of every scenario to the

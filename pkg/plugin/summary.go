@@ -34,8 +34,9 @@ type messageSummary struct {
 	Recipients []recipientSummary `json:"recipients"`
 }
 
-// recipientSummary is one recipient's fate. Route, Verdict and Sentence are
-// empty when no routes are set.
+// recipientSummary is one recipient's fate. Route, Why (the reason the route
+// applies), Verdict and Sentence (the comparison's own words) are empty when
+// no routes are set.
 type recipientSummary struct {
 	Address     string `json:"address"`
 	OrigTo      string `json:"origTo"`
@@ -45,6 +46,7 @@ type recipientSummary struct {
 	Relay       string `json:"relay"`
 	Reason      string `json:"reason"`
 	Route       string `json:"route"`
+	Why         string `json:"why"`
 	Verdict     string `json:"verdict"`
 	Sentence    string `json:"sentence"`
 }
@@ -72,7 +74,7 @@ func recipientOf(r *trace.Recipient, verdicts map[*trace.Recipient]verdict) reci
 		Disposition: string(r.Disposition), Mailbox: r.Mailbox, Folder: r.Folder,
 		Relay: r.Relay, Reason: r.Reason}
 	if v, ok := verdicts[r]; ok {
-		out.Route, out.Verdict, out.Sentence = v.Route, string(v.Verdict), v.Sentence
+		out.Route, out.Why, out.Verdict, out.Sentence = v.Route, v.Why, string(v.Verdict), v.Bare
 	}
 	return out
 }

@@ -211,7 +211,7 @@ function drawEdges(props: Draw, marker: string) {
       return null;
     }
     const color = props.palette[e.status];
-    const d = edgePath(ends[0], ends[1]);
+    const d = edgePath(ends[0], ends[1], props.layout.bends.get(e.id));
     const label = edgeLabel(e, ends[0], ends[1]);
     return (
       <g
@@ -269,6 +269,7 @@ function drawNodes(props: Draw, s: ReturnType<typeof styles>) {
         onMouseLeave={() => props.onHoverRecipients(undefined)}
         {...activate(() => props.onSelect({ node: n.id }))}
       >
+        <title>{[n.title, n.subtitle, n.mainStat].filter(Boolean).join('\n')}</title>
         <rect
           width={p.width}
           height={p.height}

@@ -38,8 +38,12 @@ describe('PathMapPanel', () => {
     const summary = screen.getByTestId('pathmap-summary');
     expect(summary).toHaveTextContent('<t1@client.example>');
     expect(summary).toHaveTextContent('from alice@client.example');
-    expect(summary).toHaveTextContent('skip@store.example: delivered to skip / Junk');
-    expect(summary).toHaveTextContent('stage "filter" was skipped');
+    const skip = screen
+      .getAllByTestId('summary-recipient')
+      .find((r) => r.textContent?.startsWith('skip@store.example'));
+    expect(skip).toHaveTextContent('delivered to skip / Junk');
+    expect(skip).toHaveTextContent('route inbound');
+    expect(skip).toHaveTextContent('deviated: stage "filter" was skipped');
   });
 
   it('opens the drawer with the node’s lines from the events frame on click and on Enter', () => {
@@ -71,6 +75,20 @@ describe('PathMapPanel', () => {
       messageId: SUMMARY.messages[0].messageId,
       edge: 'host:mx1->host:store',
     });
+  });
+
+  it('highlights one recipient’s branch while its summary row is hovered', () => {
+    render(<PathMapPanel {...props([nodesFrame(), edgesFrame()])} />);
+    const bob = screen
+      .getAllByTestId('summary-recipient')
+      .find((r) => r.textContent?.startsWith('bob@store.example'))!;
+    fireEvent.mouseEnter(bob);
+    expect(node('mailbox:bob/INBOX').getAttribute('opacity')).toBe('1');
+    expect(node('host:filter1').getAttribute('opacity')).toBe('1');
+    expect(node('mailbox:skip/Junk').getAttribute('opacity')).toBe('0.25');
+    expect(node('expected:filter').getAttribute('opacity')).toBe('0.25');
+    fireEvent.mouseLeave(bob);
+    expect(node('mailbox:skip/Junk').getAttribute('opacity')).toBe('1');
   });
 
   it('hides expected stages when the option is off', () => {

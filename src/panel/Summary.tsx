@@ -6,7 +6,7 @@ import React from 'react';
 import { RecipientSummary, Summary as SummaryData } from './types';
 
 /** SUMMARY_HEIGHT is the fixed height of the header; a long one scrolls inside it. */
-export const SUMMARY_HEIGHT = 92;
+export const SUMMARY_HEIGHT = 104;
 
 /** fate says in a few words what became of a recipient. */
 export function fate(r: RecipientSummary): string {
@@ -15,15 +15,18 @@ export function fate(r: RecipientSummary): string {
   return [r.disposition, where].filter(Boolean).join(' to ');
 }
 
-/** verdictLine is the route and the comparison's sentence, or why there is none. */
+/** verdictLine is the comparison's verdict and sentence, or the reason when no route applied. */
 export function verdictLine(r: RecipientSummary): string {
-  if (!r.sentence && !r.route) {
+  if (!r.verdict) {
     return r.reason ?? '';
   }
-  return r.sentence || `route ${r.route}: ${r.verdict ?? ''}`;
+  return r.sentence ? `${r.verdict}: ${r.sentence}` : r.verdict;
 }
 
-/** Summary is the panel header: each message's Message-ID, sender and recipients' verdicts. */
+/**
+ * Summary is the panel header: each message's Message-ID, sender and subject, then a row per
+ * recipient with its fate, its route (why it applies shows on hover) and the verdict sentence.
+ */
 export function Summary(props: {
   summary: SummaryData;
   onHover: (r: string[] | undefined) => void;
@@ -36,27 +39,32 @@ export function Summary(props: {
           <div className={s.head}>
             <strong>{m.messageId || 'no Message-ID'}</strong>
             <span>from {m.from || '<>'}</span>
-            {m.subject && <span className={s.dim}>{m.subject}</span>}
+            {m.subject && <span className={s.dim}>“{m.subject}”</span>}
           </div>
-          <ul className={s.list}>
-            {m.recipients.map((r) => (
-              <li
-                key={r.address}
-                data-testid="summary-recipient"
-                onMouseEnter={() => props.onHover([r.address])}
-                onMouseLeave={() => props.onHover(undefined)}
-              >
-                <span className={s.addr}>{r.address}</span>
-                {r.origTo && r.origTo !== r.address && (
-                  <span className={s.dim}> (for {r.origTo})</span>
-                )}
-                <span>: {fate(r)}</span>
-                {verdictLine(r) && (
-                  <span className={verdictClass(s, r.verdict)}> — {verdictLine(r)}</span>
-                )}
-              </li>
-            ))}
-          </ul>
+          <table className={s.table}>
+            <tbody>
+              {m.recipients.map((r) => (
+                <tr
+                  key={r.address}
+                  data-testid="summary-recipient"
+                  onMouseEnter={() => props.onHover([r.address])}
+                  onMouseLeave={() => props.onHover(undefined)}
+                >
+                  <td className={s.addr}>
+                    {r.address}
+                    {r.origTo && r.origTo !== r.address && (
+                      <span className={s.dim}> (for {r.origTo})</span>
+                    )}
+                  </td>
+                  <td>{fate(r)}</td>
+                  <td className={s.dim} title={r.why}>
+                    {r.route ? `route ${r.route}` : ''}
+                  </td>
+                  <td className={verdictClass(s, r.verdict)}>{verdictLine(r)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       ))}
     </div>
@@ -70,8 +78,11 @@ function verdictClass(s: ReturnType<typeof styles>, verdict?: string): string {
 const styles = (theme: GrafanaTheme2) => ({
   box: css({ overflow: 'auto', fontSize: theme.typography.bodySmall.fontSize, flexShrink: 0 }),
   head: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0, 1.5) }),
-  list: css({ listStyle: 'none', margin: 0, padding: 0 }),
-  addr: css({ fontWeight: theme.typography.fontWeightMedium, cursor: 'default' }),
-  dim: css({ color: theme.colors.text.secondary }),
+  table: css({
+    borderCollapse: 'collapse',
+    td: { padding: theme.spacing(0, 1.5, 0, 0), verticalAlign: 'top' },
+  }),
+  addr: css({ fontWeight: theme.typography.fontWeightMedium, whiteSpace: 'nowrap' }),
+  dim: css({ color: theme.colors.text.secondary, whiteSpace: 'nowrap' }),
   bad: css({ color: theme.colors.warning.text }),
 });

@@ -77,3 +77,19 @@ describe('layout', () => {
     expect(l.width).toBeGreaterThanOrEqual(5 * size.width);
   });
 });
+
+describe('edgePath', () => {
+  it('routes an edge that skips a column between that column’s boxes', () => {
+    const l = layout(model(), 'detailed');
+    const bends = l.bends.get('host:mx1->host:store');
+    expect(bends?.length).toBeGreaterThan(0);
+    const filterColumn = [...l.nodes.values()].filter((p) => p.column === 2);
+    expect(filterColumn.length).toBeGreaterThan(0);
+    for (const b of bends!) {
+      for (const p of filterColumn) {
+        // Every bend lies above or below every box of the column it crosses.
+        expect(b.y < p.y || b.y > p.y + p.height).toBe(true);
+      }
+    }
+  });
+});

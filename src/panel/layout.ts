@@ -22,6 +22,11 @@ export interface Column {
 /** Layout is the map's geometry: node boxes, stage columns and the bounds of it all. */
 export interface Layout {
   nodes: Map<string, Placed>;
+  /**
+   * bends holds, per model edge id, the points dagre routed a long edge through (one per
+   * column it crosses), so that it passes between the boxes of those columns, not over them.
+   */
+  bends: Map<string, Array<{ x: number; y: number }>>;
   columns: Column[];
   width: number;
   height: number;
@@ -117,7 +122,20 @@ export function layout(model: PathModel, mode: LabelMode): Layout {
     }
   }
   dagre.layout(g);
-  return place(boxes, g, col, size);
+  const placed = place(boxes, g, col, size);
+  for (const e of model.edges) {
+    const s = boxOf.get(e.source);
+    const t = boxOf.get(e.target);
+    const points = s && t && s !== t ? g.edge(s, t)?.points : undefined;
+    if (points && points.length > 2) {
+      // dagre's first and last points lie on the box borders; the panel draws those ends itself.
+      placed.bends.set(
+        e.id,
+        points.slice(1, -1).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y + HEADING }))
+      );
+    }
+  }
+  return placed;
 }
 
 function place(
@@ -141,7 +159,7 @@ function place(
   height = Math.max(height, unstack(nodes, size.height));
   const cols = columnTitles(nodes);
   const width = cols.length * (size.width + GAP_X) - GAP_X;
-  return { nodes, columns: cols, width: Math.max(width, size.width), height };
+  return { nodes, bends: new Map(), columns: cols, width: Math.max(width, size.width), height };
 }
 
 /**
@@ -201,8 +219,11 @@ function defaultStage(n: MapNode): string {
   return '';
 }
 
-/** edgePath is the SVG path of an edge: from the source's right side to the target's left. */
-export function edgePath(s: Placed, t: Placed): string {
+/**
+ * edgePath is the SVG path of an edge: from the source's right side, through the points dagre
+ * routed it by, to the target's left side, each step a curve leaving and arriving level.
+ */
+export function edgePath(s: Placed, t: Placed, via: Array<{ x: number; y: number }> = []): string {
   const x1 = s.x + s.width;
   const y1 = s.y + s.height / 2;
   const x2 = t.x;
@@ -212,8 +233,15 @@ export function edgePath(s: Placed, t: Placed): string {
     const below = Math.max(s.y + s.height, t.y + t.height) + 24;
     return `M${x1},${y1} C${x1 + 60},${below} ${x2 - 60},${below} ${x2},${y2}`;
   }
-  const mid = (x1 + x2) / 2;
-  return `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
+  const points = [...via.filter((p) => p.x > x1 && p.x < x2), { x: x2, y: y2 }];
+  let d = `M${x1},${y1}`;
+  let prev = { x: x1, y: y1 };
+  for (const p of points) {
+    const mid = (prev.x + p.x) / 2;
+    d += ` C${mid},${prev.y} ${mid},${p.y} ${p.x},${p.y}`;
+    prev = p;
+  }
+  return d;
 }
 
 /** edgeEnds returns the placed ends of an edge, or undefined when one end is not drawn. */

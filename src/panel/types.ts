@@ -62,6 +62,8 @@ export interface RecipientSummary {
   relay?: string;
   reason?: string;
   route?: string;
+  /** why says why the route applies to this recipient. */
+  why?: string;
   verdict?: string;
   sentence?: string;
 }
