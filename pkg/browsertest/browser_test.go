@@ -278,6 +278,7 @@ func TestPathMapOfFiveHundredNodesIsQuick(t *testing.T) {
 		"click-to-drawer %.1f ms (budget %d), click-to-lines %.1f ms", len(got.Nodes),
 		got.Edges, got.RenderMs, renderBudget, got.DrawerMs, clickBudget, got.LinesMs)
 	t.Log(line)
+	t.Logf("%d drags brought host:%s into the panel before the click", got.Pans, big.clickHost)
 	t.Logf("timing: renders in a row: %.1f ms; first render's main thread: script %.1f ms, "+
 		"style %.1f ms, layout %.1f ms, all tasks %.1f ms", got.Renders,
 		got.FirstRender["ScriptDuration"], got.FirstRender["RecalcStyleDuration"],

@@ -39,6 +39,7 @@ type seen struct {
 	FirstRender map[string]float64 `json:"firstRender"`
 	DrawerMs    float64            `json:"drawerMs"`
 	LinesMs     float64            `json:"linesMs"`
+	Pans        int                `json:"pans"`
 	Nodes       []shownNode        `json:"nodes"`
 	Edges       int                `json:"edges"`
 	Summary     string             `json:"summary"`

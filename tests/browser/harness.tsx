@@ -172,6 +172,30 @@ function when<T>(watch: MutationObserverInit, test: () => T | undefined) {
 const READY_WATCH = { childList: true, attributes: true, attributeFilter: ['data-ready'] };
 const ADDED = { childList: true };
 
+// within fails a wait that outlasts ms with what the page shows instead: page.evaluate has no
+// timeout of its own, and a map that never turns ready should say why, not hang the test.
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const shown = document.body.innerText.slice(0, 500);
+      reject(new Error(`${what}: not within ${ms} ms; the page shows: ${shown}`));
+    }, ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      }
+    );
+  });
+}
+
+// WAIT bounds each wait of the page; the test's budgets are far below it.
+const WAIT = 15_000;
+
 let root: Root | undefined;
 const container = document.getElementById('root')!;
 document.body.style.background = theme.colors.background.canvas;
@@ -191,7 +215,7 @@ window.mailpathRender = async (args) => {
   const ready = when(READY_WATCH, () => document.querySelector(READY) ?? undefined);
   const start = performance.now();
   root.render(<Page props={props} />);
-  const { at } = await ready;
+  const { at } = await within(ready, WAIT, 'the map turning ready');
   return { renderMs: at - start };
 };
 
@@ -216,8 +240,8 @@ window.mailpathClickResult = async () => {
   if (!clicked || !drawer || !lines) {
     throw new Error('mailpathClickResult before mailpathArmClick');
   }
-  const at = await clicked;
-  const d = await drawer;
-  const l = await lines;
+  const at = await within(clicked, WAIT, 'the click');
+  const d = await within(drawer, WAIT, 'the drawer');
+  const l = await within(lines, WAIT, "the drawer's lines");
   return { drawerMs: d.at - at, linesMs: l.at - at, lines: l.value };
 };
