@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -54,13 +55,15 @@ type shownNode struct {
 	Status string `json:"status"`
 }
 
-func (s seen) status(id string) string {
+// marks are the statuses of the host and expected-stage nodes, by node id.
+func (s seen) marks() map[string]string {
+	out := map[string]string{}
 	for _, n := range s.Nodes {
-		if n.ID == id {
-			return n.Status
+		if strings.HasPrefix(n.ID, "host:") || strings.HasPrefix(n.ID, "expected:") {
+			out[n.ID] = n.Status
 		}
 	}
-	return ""
+	return out
 }
 
 // needBrowser skips unless MAILPATH_BROWSER is set, since the harness must be built first,
