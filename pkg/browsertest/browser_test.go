@@ -142,7 +142,8 @@ func TestPathMapShowsTheLabDeviations(t *testing.T) {
 	ds := dataSource(t, "lab", logFile)
 	p := servePage(t, host, ds)
 	// With the events frame the drawer shows that frame's lines; with the graph alone it
-	// asks the lines resource, through this page, for them. Both must show the log.
+	// asks the lines resource, through this page, for them. Both must show the log. The
+	// second case runs in the light theme, so both themes are drawn.
 	var cases []browserCase
 	for _, output := range []string{"all", "graph"} {
 		_, body := traceAnswer(t, host, ds, sc.MessageID, output)
@@ -153,6 +154,7 @@ func TestPathMapShowsTheLabDeviations(t *testing.T) {
 		cases = append(cases, c)
 	}
 	cases[0].Screenshot = filepath.Join(root, "docs", "img", "pathmap.png")
+	cases[1].Theme, cases[1].Name = "light", cases[1].Name+" theme=light"
 	recipients := make([]string, 0, len(sc.Recipients))
 	for _, r := range sc.Recipients {
 		recipients = append(recipients, r.Address)
