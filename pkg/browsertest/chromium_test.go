@@ -25,9 +25,15 @@ type browserCase struct {
 	Click      string   `json:"click"`
 	Statuses   []string `json:"statuses,omitempty"`
 	Screenshot string   `json:"screenshot,omitempty"`
-	Theme      string   `json:"theme,omitempty"`
-	Renders    int      `json:"renders,omitempty"`
-	Profile    string   `json:"profile,omitempty"`
+	// DrawerShot is where to save a picture of the drawer open after the click.
+	DrawerShot string `json:"drawerShot,omitempty"`
+	Theme      string `json:"theme,omitempty"`
+	Renders    int    `json:"renders,omitempty"`
+	Profile    string `json:"profile,omitempty"`
+	// Warmup is the URL of other frames the page draws once, untimed, before the timed
+	// render: in Grafana the panel's and @grafana/ui's code has run before a big trace
+	// arrives, and a cold page would time the browser compiling that code.
+	Warmup string `json:"warmup,omitempty"`
 }
 
 // seen is what the script saw and measured in one case.
@@ -35,6 +41,8 @@ type seen struct {
 	Name     string    `json:"name"`
 	RenderMs float64   `json:"renderMs"`
 	Renders  []float64 `json:"renders"`
+	// WarmupMs is the untimed warm-up render's own time, 0 without one.
+	WarmupMs float64 `json:"warmupMs"`
 	// FirstRender is Chromium's split of the first render's work, in ms: ScriptDuration,
 	// RecalcStyleDuration, LayoutDuration and TaskDuration (all of the main thread's tasks).
 	FirstRender map[string]float64 `json:"firstRender"`

@@ -123,7 +123,11 @@ const styles = (theme: GrafanaTheme2) => ({
     fontSize: theme.typography.bodySmall.fontSize,
   }),
   status: css({ fontWeight: theme.typography.fontWeightMedium }),
-  reply: css({ color: theme.colors.text.secondary, marginTop: theme.spacing(0.5) }),
+  reply: css({
+    color: theme.colors.text.secondary,
+    marginTop: theme.spacing(0.5),
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
   raw: css({
     whiteSpace: 'pre-wrap',
     wordBreak: 'break-all',

@@ -39,11 +39,11 @@ export function PathMap(props: PathMapProps) {
   const s = useStyles2(styles);
   const svgRef = useRef<SVGSVGElement>(null);
   const groupRef = useRef<SVGGElement>(null);
-  const [ready, setReady] = useState(false);
   const marker = useId().replace(/:/g, '');
-  const behaviour = useZoom(svgRef, groupRef);
   const { layout, width, height, model, palette, labels, highlight, selected } = props;
   const { onSelect, onHoverRecipients } = props;
+  const win = useWindow(layout, width, height);
+  const behaviour = useZoom(svgRef, groupRef, win.onZoom);
 
   const fit = useCallback(() => {
     const svg = svgRef.current;
@@ -61,24 +61,37 @@ export function PathMap(props: PathMapProps) {
   // Fit the map into the panel whenever its geometry changes.
   useLayoutEffect(fit, [fit]);
 
-  // Mark the map ready once a frame has been painted with this layout.
+  // Mark the map ready once a frame has been painted with this layout. The attribute is set
+  // by hand: a state change would render the whole map once more just to say so.
   useEffect(() => {
-    setReady(false);
-    const id = requestAnimationFrame(() => setReady(true));
+    const svg = svgRef.current;
+    svg?.setAttribute('data-ready', 'false');
+    const id = requestAnimationFrame(() => svg?.setAttribute('data-ready', 'true'));
     return () => cancelAnimationFrame(id);
   }, [layout]);
 
-  const draw = { model, layout, palette, labels, highlight, selected, onSelect, onHoverRecipients };
+  const shown = win.rect;
+  const draw = {
+    model,
+    layout,
+    palette,
+    labels,
+    highlight,
+    selected,
+    onSelect,
+    onHoverRecipients,
+    shown,
+  };
   // Hovering changes only the highlight; the memo keeps pan and zoom from redrawing anything.
   const edges = useMemo(
     () => drawEdges(draw, marker),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [model, layout, palette, highlight, selected, onSelect, onHoverRecipients, marker]
+    [model, layout, palette, highlight, selected, onSelect, onHoverRecipients, marker, shown]
   );
   const nodes = useMemo(
     () => drawNodes(draw, s),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [model, layout, palette, labels, highlight, selected, onSelect, onHoverRecipients, s]
+    [model, layout, palette, labels, highlight, selected, onSelect, onHoverRecipients, s, shown]
   );
   const zoomBy = (k: number) =>
     svgRef.current && behaviour && select(svgRef.current).call(behaviour.scaleBy, k);
@@ -90,7 +103,6 @@ export function PathMap(props: PathMapProps) {
         height={height}
         className={s.svg}
         data-testid="pathmap"
-        data-ready={ready ? 'true' : 'false'}
         role="group"
         aria-label="Path map"
       >
@@ -148,15 +160,78 @@ function fitting(layout: Layout, width: number, height: number) {
   return zoomIdentity.translate(8, 8).scale(Math.max(k, 0.2));
 }
 
+/** Rect is an area of the map, in the map's own coordinates. */
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+type Transform = ReturnType<typeof zoomIdentity.scale>;
+
+/** viewOf is the area of the map a panel of w by h shows under transform t. */
+export function viewOf(t: Transform, w: number, h: number): Rect {
+  return { x0: -t.x / t.k, y0: -t.y / t.k, x1: (w - t.x) / t.k, y1: (h - t.y) / t.k };
+}
+
+/** grow widens r by its own size on every side: the drawn window around the view. */
+function grow(r: Rect): Rect {
+  const dx = r.x1 - r.x0;
+  const dy = r.y1 - r.y0;
+  return { x0: r.x0 - dx, y0: r.y0 - dy, x1: r.x1 + dx, y1: r.y1 + dy };
+}
+
+function within(inner: Rect, outer: Rect): boolean {
+  return (
+    inner.x0 >= outer.x0 && inner.y0 >= outer.y0 && inner.x1 <= outer.x1 && inner.y1 <= outer.y1
+  );
+}
+
+/** meets says whether two areas overlap. */
+export function meets(a: Rect, b: Rect): boolean {
+  return a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
+}
+
+/**
+ * useWindow keeps the area of the map that is drawn: the view and as much again around it.
+ * Only what meets it is put in the DOM, which keeps a 500-recipient map fast (most of its
+ * mailboxes lie far below the first view); panning redraws only once the view leaves it.
+ */
+function useWindow(layout: Layout, width: number, height: number) {
+  const first = useMemo(
+    () => grow(viewOf(fitting(layout, width, height), width, height)),
+    [layout, width, height]
+  );
+  const [moved, setMoved] = useState<{ first: Rect; rect: Rect }>();
+  const rect = moved?.first === first ? moved.rect : first;
+  const current = useRef(rect);
+  current.current = rect;
+  const onZoom = useCallback(
+    (t: Transform) => {
+      const view = viewOf(t, width, height);
+      if (!within(view, current.current)) {
+        current.current = grow(view);
+        setMoved({ first, rect: current.current });
+      }
+    },
+    [first, width, height]
+  );
+  return { rect, onZoom };
+}
+
 /**
  * useZoom attaches d3-zoom to the svg and applies its transform to the map's group directly:
  * going through React state would redraw every node on every wheel tick.
  */
 function useZoom(
   svgRef: React.RefObject<SVGSVGElement>,
-  groupRef: React.RefObject<SVGGElement>
+  groupRef: React.RefObject<SVGGElement>,
+  onView: (t: Transform) => void
 ): ZoomBehavior<SVGSVGElement, unknown> | undefined {
   const [behaviour, setBehaviour] = useState<ZoomBehavior<SVGSVGElement, unknown>>();
+  const viewRef = useRef(onView);
+  viewRef.current = onView;
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) {
@@ -164,7 +239,10 @@ function useZoom(
     }
     const z = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.05, 4])
-      .on('zoom', (ev) => groupRef.current?.setAttribute('transform', ev.transform.toString()));
+      .on('zoom', (ev) => {
+        groupRef.current?.setAttribute('transform', ev.transform.toString());
+        viewRef.current(ev.transform);
+      });
     select(svg).call(z).on('dblclick.zoom', null);
     setBehaviour(() => z);
     return () => {
@@ -198,7 +276,7 @@ type Draw = Pick<
   | 'selected'
   | 'onSelect'
   | 'onHoverRecipients'
->;
+> & { shown: Rect };
 
 function dimmed(props: Draw, id: string): boolean {
   return props.highlight !== undefined && !props.highlight.has(id);
@@ -207,11 +285,12 @@ function dimmed(props: Draw, id: string): boolean {
 function drawEdges(props: Draw, marker: string) {
   return props.model.edges.map((e) => {
     const ends = edgeEnds(props.layout, e);
-    if (!ends) {
+    const bends = props.layout.bends.get(e.id);
+    if (!ends || !meets(edgeBox(ends[0], ends[1], bends), props.shown)) {
       return null;
     }
     const color = props.palette[e.status];
-    const d = edgePath(ends[0], ends[1], props.layout.bends.get(e.id));
+    const d = edgePath(ends[0], ends[1], bends);
     const label = edgeLabel(e, ends[0], ends[1]);
     return (
       <g
@@ -241,6 +320,19 @@ function drawEdges(props: Draw, marker: string) {
   });
 }
 
+/** edgeBox is the area an edge's curve stays within: its ends' boxes and its bends. */
+function edgeBox(s: Placed, t: Placed, bends: Array<{ x: number; y: number }> = []): Rect {
+  const xs = [s.x, s.x + s.width, t.x, t.x + t.width, ...bends.map((b) => b.x)];
+  const ys = [s.y, s.y + s.height, t.y, t.y + t.height, ...bends.map((b) => b.y)];
+  // A loop's curve dips below both boxes (edgePath); leave it room.
+  return {
+    x0: Math.min(...xs),
+    y0: Math.min(...ys),
+    x1: Math.max(...xs),
+    y1: Math.max(...ys) + 40,
+  };
+}
+
 function statusWidth(st: Status): number {
   return st === 'outside' ? 1.5 : 2.5;
 }
@@ -252,9 +344,14 @@ function edgeLabel(e: MapEdge, s: Placed, t: Placed): string {
 function drawNodes(props: Draw, s: ReturnType<typeof styles>) {
   const out: React.ReactNode[] = [];
   for (const p of props.layout.nodes.values()) {
+    const near = meets({ x0: p.x, y0: p.y, x1: p.x + p.width, y1: p.y + p.height }, props.shown);
     const n = p.node;
     const color = props.palette[n.status];
     const selected = props.selected === n.id;
+    if (!near) {
+      out.push(outline(p, color, props));
+      continue;
+    }
     out.push(
       <g
         key={n.id}
@@ -297,6 +394,27 @@ function drawNodes(props: Draw, s: ReturnType<typeof styles>) {
     );
   }
   return out;
+}
+
+/**
+ * outline draws a node far from the view as its box alone: it keeps its place, its status and
+ * its click and keyboard focus, without the text that costs the most to lay out. Panning near redraws it whole.
+ */
+function outline(p: Placed, color: string, props: Draw) {
+  const n = p.node;
+  return (
+    <g
+      key={n.id}
+      transform={`translate(${p.x},${p.y})`}
+      data-testid="node"
+      data-id={n.id}
+      data-status={n.status}
+      aria-label={n.title}
+      {...activate(() => props.onSelect({ node: n.id }))}
+    >
+      <rect width={p.width} height={p.height} rx={4} fill="none" stroke={color} />
+    </g>
+  );
 }
 
 /** terminalRecipients: hovering a mailbox or an outside host highlights the branch ending there. */

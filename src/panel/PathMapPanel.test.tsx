@@ -1,4 +1,11 @@
-import { DataFrame, getDefaultTimeRange, LoadingState, PanelProps } from '@grafana/data';
+import {
+  createDataFrame,
+  DataFrame,
+  FieldType,
+  getDefaultTimeRange,
+  LoadingState,
+  PanelProps,
+} from '@grafana/data';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import React from 'react';
 
@@ -89,6 +96,37 @@ describe('PathMapPanel', () => {
     expect(node('expected:filter').getAttribute('opacity')).toBe('0.25');
     fireEvent.mouseLeave(bob);
     expect(node('mailbox:skip/Junk').getAttribute('opacity')).toBe('1');
+  });
+
+  it('draws far nodes as outlines only, all of them still there', () => {
+    // One store filing into 300 mailboxes: most lie far below the first view.
+    const n = 300;
+    const ids = Array.from({ length: n }, (_, i) => `mailbox:u${i}/INBOX`);
+    const nodes = createDataFrame({
+      name: 'nodes',
+      refId: 'A',
+      meta: { custom: { mailpath: SUMMARY } },
+      fields: [
+        { name: 'id', type: FieldType.string, values: ['host:store', ...ids] },
+        { name: 'title', type: FieldType.string, values: ['store', ...ids] },
+        { name: 'status', type: FieldType.string, values: ['taken', ...ids.map(() => 'taken')] },
+      ],
+    });
+    const edges = createDataFrame({
+      name: 'edges',
+      refId: 'A',
+      fields: [
+        { name: 'id', type: FieldType.string, values: ids.map((id) => `host:store->${id}`) },
+        { name: 'source', type: FieldType.string, values: ids.map(() => 'host:store') },
+        { name: 'target', type: FieldType.string, values: ids },
+      ],
+    });
+    render(<PathMapPanel {...props([nodes, edges])} />);
+    const drawn = screen.getAllByTestId('node');
+    expect(drawn).toHaveLength(n + 1);
+    const labelled = drawn.filter((g) => g.querySelector('text'));
+    expect(labelled.length).toBeGreaterThan(0);
+    expect(labelled.length).toBeLessThan(n / 2);
   });
 
   it('hides expected stages when the option is off', () => {

@@ -6,12 +6,14 @@ import React from 'react';
 import { RecipientSummary, Summary as SummaryData } from './types';
 
 /** SUMMARY_HEIGHT is the fixed height of the header; a long one scrolls inside it. */
-export const SUMMARY_HEIGHT = 104;
+export const SUMMARY_HEIGHT = 112;
 
 /** fate says in a few words what became of a recipient. */
 export function fate(r: RecipientSummary): string {
+  // Dovecot often names the mailbox by the address itself: then the folder says it all.
+  const box = r.mailbox && r.mailbox !== r.address ? r.mailbox : '';
   const where =
-    r.disposition === 'delivered' ? [r.mailbox, r.folder].filter(Boolean).join(' / ') : r.relay;
+    r.disposition === 'delivered' ? [box, r.folder].filter(Boolean).join(' / ') : r.relay;
   return [r.disposition, where].filter(Boolean).join(' to ');
 }
 
@@ -56,7 +58,7 @@ export function Summary(props: {
                       <span className={s.dim}> (for {r.origTo})</span>
                     )}
                   </td>
-                  <td>{fate(r)}</td>
+                  <td className={s.nowrap}>{fate(r)}</td>
                   <td className={s.dim} title={r.why}>
                     {r.route ? `route ${r.route}` : ''}
                   </td>
@@ -84,5 +86,6 @@ const styles = (theme: GrafanaTheme2) => ({
   }),
   addr: css({ fontWeight: theme.typography.fontWeightMedium, whiteSpace: 'nowrap' }),
   dim: css({ color: theme.colors.text.secondary, whiteSpace: 'nowrap' }),
+  nowrap: css({ whiteSpace: 'nowrap' }),
   bad: css({ color: theme.colors.warning.text }),
 });

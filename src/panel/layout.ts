@@ -87,16 +87,24 @@ export function columns(model: PathModel): Map<string, number> {
 function groups(model: PathModel): Map<string, MapNode[]> {
   const parents = new Map<string, string[]>();
   for (const e of model.edges) {
-    parents.set(e.target, [...(parents.get(e.target) ?? []), e.source]);
+    push(parents, e.target, e.source);
   }
   const out = new Map<string, MapNode[]>();
   for (const n of model.nodes) {
     const from = parents.get(n.id) ?? [];
     const terminal = n.kind === 'mailbox' || n.kind === 'relay';
-    const key = terminal && from.length === 1 ? `group:${from[0]}:${n.kind}` : n.id;
-    out.set(key, [...(out.get(key) ?? []), n]);
+    push(out, terminal && from.length === 1 ? `group:${from[0]}:${n.kind}` : n.id, n);
   }
   return out;
+}
+
+function push<K, V>(m: Map<K, V[]>, key: K, v: V) {
+  const list = m.get(key);
+  if (list) {
+    list.push(v);
+  } else {
+    m.set(key, [v]);
+  }
 }
 
 /** layout places the model's nodes with dagre, in the stage columns of columns(). */
@@ -169,7 +177,7 @@ function place(
 function unstack(nodes: Map<string, Placed>, h: number): number {
   const byColumn = new Map<number, Placed[]>();
   for (const p of nodes.values()) {
-    byColumn.set(p.column, [...(byColumn.get(p.column) ?? []), p]);
+    push(byColumn, p.column, p);
   }
   let bottom = 0;
   for (const list of byColumn.values()) {

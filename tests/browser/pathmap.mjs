@@ -3,7 +3,8 @@
 // Usage: node tests/browser/pathmap.mjs '<spec JSON>'
 //
 // The spec names the page and the cases: {url, cases: [{name, frames, from, to, click,
-// statuses, screenshot, theme, renders, profile}]}. For each case it renders the frames
+// statuses, screenshot, drawerShot, theme, renders, profile, warmup}]}. For each case it renders the
+// warm-up frames once when given, then the frames
 // (`renders` times, 1 by default), waits for the map to be ready, reads every node's status,
 // saves a screenshot of the map when asked, clicks the node `click`, waits for the drawer and
 // its lines and reads them. With `profile` it also writes a CPU profile of the renders, which
@@ -53,6 +54,13 @@ async function runCase(browser, base, c) {
     // The first render is timed as a user would meet it; later ones (c.renders) show how much
     // of it was the browser compiling code it had not run yet.
     out.renders = [];
+    if (c.warmup) {
+      const warm = await page.evaluate((a) => window.mailpathRender(a), {
+        ...args,
+        frames: c.warmup,
+      });
+      out.warmupMs = warm.renderMs;
+    }
     // Chromium's own counters split the first render's time into script, style and layout,
     // so a slow render says where it went.
     const cdp = await page.context().newCDPSession(page);
@@ -98,6 +106,11 @@ async function runCase(browser, base, c) {
     out.drawerLines = await page
       .locator('[data-testid="pathmap-drawer"] [data-testid="drawer-line"]')
       .allInnerTexts();
+    // The drawer open over the map, once it has slid in: the README's second picture.
+    if (c.drawerShot) {
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: c.drawerShot });
+    }
   } catch (e) {
     out.failure = String(e?.stack ?? e);
   }
