@@ -302,7 +302,8 @@ func TestPathMapOfFiveHundredNodesIsQuick(t *testing.T) {
 	got := runBrowser(t, p.URL, browserCase{Name: "500 nodes", Frames: p.answer("big.json", body),
 		From: span.from.Format(time.RFC3339), To: span.to.Format(time.RFC3339),
 		Click: "host:" + big.clickHost, Renders: 3, Warmup: p.answer("small.json", smallBody),
-		Profile: os.Getenv("MAILPATH_BROWSER_PROFILE")})[0]
+		PanCheck: true,
+		Profile:  os.Getenv("MAILPATH_BROWSER_PROFILE")})[0]
 
 	line := fmt.Sprintf("timing: %d nodes, %d edges: render-to-ready %.1f ms (budget %d), "+
 		"click-to-drawer %.1f ms (budget %d), click-to-lines %.1f ms", len(got.Nodes),
@@ -316,6 +317,9 @@ func TestPathMapOfFiveHundredNodesIsQuick(t *testing.T) {
 		got.FirstRender["ScriptDuration"], got.FirstRender["RecalcStyleDuration"],
 		got.FirstRender["LayoutDuration"], got.FirstRender["TaskDuration"])
 	require.Len(t, got.Nodes, nodes, "the page draws every node of the frames")
+	require.NotEmpty(t, got.FarNode, "a 500-node map opens with far nodes as outlines")
+	require.True(t, got.FarLabelled, "%s, dragged into view in %d drags, is drawn whole",
+		got.FarNode, got.FarPans)
 	requireDrawerLines(t, big.lines[big.clickHost], got.DrawerLines)
 	require.Less(t, got.RenderMs, float64(renderBudget), line)
 	require.Less(t, got.DrawerMs, float64(clickBudget), line)

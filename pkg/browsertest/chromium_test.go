@@ -34,6 +34,9 @@ type browserCase struct {
 	// render: in Grafana the panel's and @grafana/ui's code has run before a big trace
 	// arrives, and a cold page would time the browser compiling that code.
 	Warmup string `json:"warmup,omitempty"`
+	// PanCheck drags a node drawn as a bare outline (far from the view) into the panel and
+	// reports whether it is then drawn whole.
+	PanCheck bool `json:"panCheck,omitempty"`
 }
 
 // seen is what the script saw and measured in one case.
@@ -43,6 +46,11 @@ type seen struct {
 	Renders  []float64 `json:"renders"`
 	// WarmupMs is the untimed warm-up render's own time, 0 without one.
 	WarmupMs float64 `json:"warmupMs"`
+	// FarNode, FarPans and FarLabelled are what PanCheck found: the node, the drags it
+	// took, and whether the node had its text once in view.
+	FarNode     string `json:"farNode"`
+	FarPans     int    `json:"farPans"`
+	FarLabelled bool   `json:"farLabelled"`
 	// FirstRender is Chromium's split of the first render's work, in ms: ScriptDuration,
 	// RecalcStyleDuration, LayoutDuration and TaskDuration (all of the main thread's tasks).
 	FirstRender map[string]float64 `json:"firstRender"`

@@ -149,15 +149,25 @@ export function PathMap(props: PathMapProps) {
 
 /**
  * fitting scales the map into the panel, but no smaller than a fifth: a 500-recipient map
- * shrunk to fit would be unreadable, so it starts at its top and the user pans down.
+ * shrunk to fit would be unreadable. A map still taller than the panel opens centred on its
+ * hosts, the part the mail passed, rather than on its first mailboxes.
  */
-function fitting(layout: Layout, width: number, height: number) {
-  const k = Math.min(
+export function fitting(layout: Layout, width: number, height: number) {
+  const fit = Math.min(
     1,
     (width - 16) / Math.max(1, layout.width),
     (height - 16) / Math.max(1, layout.height)
   );
-  return zoomIdentity.translate(8, 8).scale(Math.max(k, 0.2));
+  const k = Math.max(fit, 0.2);
+  if (layout.height * k <= height - 16) {
+    return zoomIdentity.translate(8, 8).scale(k);
+  }
+  const hosts = [...layout.nodes.values()].filter(
+    (p) => p.node.kind !== 'mailbox' && p.node.kind !== 'relay'
+  );
+  const ys = hosts.length > 0 ? hosts : [...layout.nodes.values()];
+  const mid = ys.reduce((sum, p) => sum + p.y + p.height / 2, 0) / Math.max(1, ys.length);
+  return zoomIdentity.translate(8, height / 2 - mid * k).scale(k);
 }
 
 /** Rect is an area of the map, in the map's own coordinates. */

@@ -1,4 +1,5 @@
 import { columns, layout, nodeSize } from './layout';
+import { fitting } from './PathMap';
 import { readFrames } from './model';
 import { edgesFrame, nodesFrame } from './testframes';
 import { MapEdge, MapNode, PathModel } from './types';
@@ -91,5 +92,26 @@ describe('edgePath', () => {
         expect(b.y < p.y || b.y > p.y + p.height).toBe(true);
       }
     }
+  });
+});
+
+describe('fitting', () => {
+  it('opens a map taller than the panel centred on its hosts', () => {
+    const m = model();
+    const extra = Array.from({ length: 200 }, (_, i) => ({
+      ...m.nodes[5],
+      id: `mailbox:u${i}/INBOX`,
+      title: `u${i}`,
+    }));
+    const edges = extra.map((n) => ({ ...m.edges[6], id: `host:store->${n.id}`, target: n.id }));
+    const big = { ...m, nodes: [...m.nodes, ...extra], edges: [...m.edges, ...edges] };
+    const l = layout(big, 'detailed');
+    const t = fitting(l, 900, 400);
+    expect(t.k).toBeCloseTo(0.2);
+    const store = l.nodes.get('host:store')!;
+    const y = t.applyY(store.y + store.height / 2);
+    // The store is the middle of the hosts here; it lands inside the panel's middle half.
+    expect(y).toBeGreaterThan(100);
+    expect(y).toBeLessThan(300);
   });
 });

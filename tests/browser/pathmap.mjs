@@ -3,7 +3,7 @@
 // Usage: node tests/browser/pathmap.mjs '<spec JSON>'
 //
 // The spec names the page and the cases: {url, cases: [{name, frames, from, to, click,
-// statuses, screenshot, drawerShot, theme, renders, profile, warmup}]}. For each case it renders the
+// statuses, screenshot, drawerShot, theme, renders, profile, warmup, panCheck}]}. For each case it renders the
 // warm-up frames once when given, then the frames
 // (`renders` times, 1 by default), waits for the map to be ready, reads every node's status,
 // saves a screenshot of the map when asked, clicks the node `click`, waits for the drawer and
@@ -106,6 +106,20 @@ async function runCase(browser, base, c) {
     out.drawerLines = await page
       .locator('[data-testid="pathmap-drawer"] [data-testid="drawer-line"]')
       .allInnerTexts();
+    // Panning a far node into view must draw it whole: far nodes are outlines (no text).
+    if (c.panCheck) {
+      await page.keyboard.press('Escape');
+      const far = await page.$$eval('[data-testid="node"]', (els) => {
+        const bare = els.filter((e) => !e.querySelector('text'));
+        return bare.length ? bare[bare.length - 1].dataset.id : undefined;
+      });
+      out.farNode = far;
+      if (far) {
+        const farNode = page.locator(`[data-testid="node"][data-id="${far}"]`);
+        out.farPans = await reveal(page, farNode);
+        out.farLabelled = (await farNode.locator('text').count()) > 0;
+      }
+    }
     // The drawer open over the map, once it has slid in: the README's second picture.
     if (c.drawerShot) {
       await page.waitForTimeout(600);
