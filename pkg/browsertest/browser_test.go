@@ -153,8 +153,15 @@ func TestPathMapShowsTheLabDeviations(t *testing.T) {
 			Click: "host:" + wrongHost, Statuses: []string{"taken", "missed", "wrong", "stopped"}}
 		cases = append(cases, c)
 	}
-	cases[0].Screenshot = filepath.Join(root, "docs", "img", "pathmap.png")
-	cases[0].DrawerShot = filepath.Join(root, "docs", "img", "pathmap-drawer.png")
+	// The README's pictures come from this test; a run refreshes them only when asked
+	// (MAILPATH_SCREENSHOTS=docs/img), so that testing leaves the tree clean.
+	shots := os.Getenv("MAILPATH_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	cases[0].Screenshot = filepath.Join(shots, "pathmap.png")
+	cases[0].DrawerShot = filepath.Join(shots, "pathmap-drawer.png")
+	t.Logf("screenshots: %s and %s", cases[0].Screenshot, cases[0].DrawerShot)
 	cases[1].Theme, cases[1].Name = "light", cases[1].Name+" theme=light"
 	recipients := make([]string, 0, len(sc.Recipients))
 	for _, r := range sc.Recipients {
