@@ -216,7 +216,9 @@ function useWindow(layout: Layout, width: number, height: number) {
   const [moved, setMoved] = useState<{ first: Rect; rect: Rect }>();
   const rect = moved?.first === first ? moved.rect : first;
   const current = useRef(rect);
-  current.current = rect;
+  useLayoutEffect(() => {
+    current.current = rect;
+  }, [rect]);
   const onZoom = useCallback(
     (t: Transform) => {
       const view = viewOf(t, width, height);
@@ -241,7 +243,9 @@ function useZoom(
 ): ZoomBehavior<SVGSVGElement, unknown> | undefined {
   const [behaviour, setBehaviour] = useState<ZoomBehavior<SVGSVGElement, unknown>>();
   const viewRef = useRef(onView);
-  viewRef.current = onView;
+  useLayoutEffect(() => {
+    viewRef.current = onView;
+  }, [onView]);
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) {

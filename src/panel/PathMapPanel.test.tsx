@@ -9,7 +9,7 @@ import {
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import React from 'react';
 
-import { LineFetcherContext } from './lines';
+import { fromJSON, LineFetcherContext } from './lines';
 import { PathMapPanel } from './PathMapPanel';
 import { edgesFrame, eventsFrame, nodesFrame, SUMMARY } from './testframes';
 import { DEFAULT_OPTIONS, PathMapOptions } from './types';
@@ -82,6 +82,23 @@ describe('PathMapPanel', () => {
       messageId: SUMMARY.messages[0].messageId,
       edge: 'host:mx1->host:store',
     });
+  });
+
+  it('shows each node’s own fetched lines as the user clicks from node to node', async () => {
+    const line = (node: string) => ({ time: '2026-12-01T10:00:00Z', line: `line of ${node}` });
+    const fetcher = jest.fn((_uid: string, q: { node?: string }) =>
+      Promise.resolve(fromJSON([line(q.node ?? '')]))
+    );
+    render(
+      <LineFetcherContext.Provider value={fetcher}>
+        <PathMapPanel {...props([nodesFrame(), edgesFrame()])} />
+      </LineFetcherContext.Provider>
+    );
+    fireEvent.click(node('host:mx1'));
+    expect(await screen.findByText('line of host:mx1')).toBeInTheDocument();
+    fireEvent.click(node('host:store'));
+    expect(screen.queryByText('line of host:mx1')).toBeNull();
+    expect(await screen.findByText('line of host:store')).toBeInTheDocument();
   });
 
   it('highlights one recipient’s branch while its summary row is hovered', () => {

@@ -140,27 +140,33 @@ function SubjectDetails(props: { model: PathModel; subject: Subject; timeZone: s
   const messageId = model.summary.messages[0]?.messageId ?? '';
   const q = subject.kind === 'node' ? { node: subject.node.id } : { edge: subject.edge.id };
   const local = model.events && linesFor(model.events, q);
-  const [fetched, setFetched] = useState<{ rows?: EventRow[]; error?: string }>({});
   const key = JSON.stringify(q);
+  // An answer counts only for the subject it was asked for: the drawer stays open while the
+  // user clicks from node to node.
+  const [answer, setAnswer] = useState<{ key: string; rows?: EventRow[]; error?: string }>();
+  const cannot = !fetcher || !uid || !messageId;
   useEffect(() => {
-    if (local || expectedOnly(subject)) {
-      return;
-    }
-    if (!fetcher || !uid || !messageId) {
-      setFetched({ error: 'These frames hold no log lines and no data source to ask for them.' });
+    if (local || expectedOnly(subject) || !fetcher || !uid || !messageId) {
       return;
     }
     let live = true;
-    setFetched({});
-    fetcher(uid, { messageId, ...q })
-      .then((rows) => live && setFetched({ rows }))
-      .catch((e: Error) => live && setFetched({ error: `Could not load the lines: ${e.message}` }));
+    fetcher(uid, { messageId, ...JSON.parse(key) })
+      .then((rows) => live && setAnswer({ key, rows }))
+      .catch(
+        (e: Error) => live && setAnswer({ key, error: `Could not load the lines: ${e.message}` })
+      );
     return () => {
       live = false;
     };
-    // key stands for q, which is rebuilt on every render.
+    // subject is read for its kind only, which key already stands for.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, fetcher, uid, messageId, !!local]);
+  const fetched: { rows?: EventRow[]; error?: string } =
+    answer?.key === key
+      ? answer
+      : cannot && !local
+        ? { error: 'These frames hold no log lines and no data source to ask for them.' }
+        : {};
   const rows = local ?? fetched.rows ?? [];
   const only = expectedOnly(subject);
   return (
