@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# front.sh installs, checks, lints, tests and builds the Grafana frontends of Mailpath (the data
-# source and the path-map panel)
-# from a clean clone: dist/ then holds module.js, plugin.json and img/ beside the backend binaries.
+# front.sh installs, checks, lints, tests and builds the Grafana frontends of Mailpath, the data
+# source and the path-map panel, from a clean clone: dist/ then holds module.js, plugin.json and
+# img/ beside the backend binaries, and the panel in dist/panel/.
 # Needs Node 20 or later and npm; the registry is the only network it uses.
 set -euo pipefail
 
