@@ -412,7 +412,8 @@ function drawNodes(props: Draw, s: ReturnType<typeof styles>) {
 
 /**
  * outline draws a node far from the view as its box alone: it keeps its place, its status and
- * its click and keyboard focus, without the text that costs the most to lay out. Panning near redraws it whole.
+ * its click and keyboard focus, without the text that costs the most to lay out. Panning
+ * near redraws it whole.
  */
 function outline(p: Placed, color: string, props: Draw) {
   const n = p.node;

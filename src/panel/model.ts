@@ -19,7 +19,7 @@ import {
 export type Reading =
   { kind: 'model'; model: PathModel } | { kind: 'nothing' } | { kind: 'foreign'; why: string };
 
-/** readFrames picks the frames of refId (or the first query with Mailpath frames) and reads them. */
+/** readFrames reads the frames of refId, or of the first query with Mailpath frames. */
 export function readFrames(series: DataFrame[], refId?: string): Reading {
   const mine = refId ? series.filter((f) => f.refId === refId) : series;
   if (mine.length === 0) {

@@ -3,14 +3,15 @@
 // Usage: node tests/browser/pathmap.mjs '<spec JSON>'
 //
 // The spec names the page and the cases: {url, cases: [{name, frames, from, to, click,
-// statuses, screenshot, drawerShot, theme, renders, profile, warmup, panCheck}]}. For each case it renders the
-// warm-up frames once when given, then the frames
-// (`renders` times, 1 by default), waits for the map to be ready, reads every node's status,
-// saves a screenshot of the map when asked, clicks the node `click`, waits for the drawer and
-// its lines and reads them. With `profile` it also writes a CPU profile of the renders, which
-// Chromium's DevTools open. It prints one JSON object with what it saw and measured on stdout,
-// so the Go test can hold it against values it knows, and exits 1 after printing when a case
-// breaks the script's own checks (a status missing, an empty drawer).
+// statuses, screenshot, drawerShot, theme, renders, profile, warmup, panCheck}]}. For each case
+// it renders the warm-up frames once when given, then the frames (`renders` times, 1 by
+// default), waits for the map to be ready, reads every node's status, saves a screenshot of the
+// map when asked, clicks the node `click`, waits for the drawer and its lines and reads them,
+// drags a far node into view with `panCheck`, and pictures the open drawer with `drawerShot`.
+// With `profile` it also writes a CPU profile of the renders, which Chromium's DevTools open.
+// It prints one JSON object with what it saw and measured on stdout, so the Go test can hold
+// it against values it knows, and exits 1 after printing when a case breaks the script's own
+// checks (a status missing, an empty drawer).
 
 import { writeFile } from 'node:fs/promises';
 
