@@ -22,7 +22,7 @@ describe('delayBreakdown', () => {
 });
 
 describe('Details', () => {
-  it('shows each line’s time in the zone asked, queue ID, status, delays, DSN, reply, text', () => {
+  it('shows each line’s time in the zone asked, queue ID, status, delays, DSN, reply', () => {
     const r = readFrames([nodesFrame(), edgesFrame(), eventsFrame()]);
     const rows = r.kind === 'model' ? (r.model.events ?? []) : [];
     render(
