@@ -45,6 +45,9 @@ func (ds *Datasource) traceOne(ctx context.Context, q backend.DataQuery) backend
 	if err != nil {
 		return badRequest(err)
 	}
+	if err := m.checkLinesFilter(); err != nil {
+		return badRequest(err)
+	}
 	src, err := ds.source()
 	if err != nil {
 		return badRequest(err)

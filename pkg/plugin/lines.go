@@ -18,6 +18,10 @@ type line struct {
 	status string
 	node   string // "host:"+host, or "" for a line without a host
 	edge   string // an id of the edges frame, or ""
+	// notice is the queue ID of the notification (bounce, delay notice) the
+	// line belongs to, "" for the message's own lines: the graph does not
+	// draw notifications, so a host's drawer tells their lines apart.
+	notice string
 }
 
 // traceLines lists the traces' lines in causal order, each trace's
@@ -25,18 +29,18 @@ type line struct {
 // line is seen rather than lost. Edges come from g, drawn from the traces.
 func traceLines(res *trace.Result, g *graph) []line {
 	var out []line
-	var each func(t *trace.Trace)
-	each = func(t *trace.Trace) {
+	var each func(t *trace.Trace, notice string)
+	each = func(t *trace.Trace, notice string) {
 		for _, ev := range t.Events {
 			out = append(out, line{ev: ev, status: statusOf(ev), node: hostNodeID(ev.Host),
-				edge: g.lineEdge[ev]})
+				edge: g.lineEdge[ev], notice: notice})
 		}
 		for _, n := range t.Notifications {
-			each(n)
+			each(n, noticeID(n))
 		}
 	}
 	for _, t := range res.Traces {
-		each(t)
+		each(t, "")
 	}
 	for i := range res.Unparsed {
 		ev := &res.Unparsed[i]
@@ -50,6 +54,16 @@ func traceLines(res *trace.Result, g *graph) []line {
 // marks add expected stages, which no line documents.
 func answerLines(res *trace.Result) []line {
 	return traceLines(res, drawGraph(res.Traces, nil))
+}
+
+// noticeID names a notification by the queue ID of its first hop, where the
+// notice was queued: a notice has no Message-ID the user typed, and a queue
+// ID is what its lines show.
+func noticeID(n *trace.Trace) string {
+	if len(n.Hops) == 0 {
+		return ""
+	}
+	return n.Hops[0].QueueID
 }
 
 // hostNodeID is the node id of a host, "" when the host is not known.
@@ -88,6 +102,7 @@ func eventsFrame(lines []line) *data.Frame {
 		data.NewField("recipient", nil, col(func(l line) string { return l.ev.To })),
 		data.NewField("node", nil, col(func(l line) string { return l.node })),
 		data.NewField("edge", nil, col(func(l line) string { return l.edge })),
+		data.NewField("notice", nil, col(func(l line) string { return l.notice })),
 		data.NewField("dsn", nil, col(func(l line) string { return l.ev.DSN })),
 		data.NewField("delays", nil, col(func(l line) string { return delays(l.ev) })),
 		data.NewField("delay", nil, delay),

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -104,7 +105,22 @@ func (m Query) seed(tr backend.TimeRange) (trace.Seed, error) {
 		}
 		s.Host, s.QueueID = host, qid
 	}
-	return s, s.Validate()
+	err := s.Validate()
+	if errors.Is(err, trace.ErrEmptyMessageID) {
+		err = fmt.Errorf("reading messageId: %w", err)
+	}
+	return s, err
+}
+
+// checkLinesFilter refuses a trace query that keeps the lines of a node and
+// of an edge at once: one of them would be dropped without a word, and the
+// lines resource refuses the same.
+func (m Query) checkLinesFilter() error {
+	if m.Node != "" && m.Edge != "" {
+		return fmt.Errorf("reading node=%q and edge=%q: %w: want at most one of them",
+			m.Node, m.Edge, ErrBadQuery)
+	}
+	return nil
 }
 
 func (m Query) output() (string, error) {

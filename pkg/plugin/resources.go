@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -185,6 +186,7 @@ type lineJSON struct {
 	Reply  string  `json:"reply"`
 	Node   string  `json:"node"`
 	Edge   string  `json:"edge"`
+	Notice string  `json:"notice"` // a notification's queue ID, "" for the message's own
 }
 
 func toLine(l line) lineJSON {
@@ -192,13 +194,13 @@ func toLine(l line) lineJSON {
 	return lineJSON{legacyLine: legacyLine{Time: stamp(ev.Time), Host: ev.Host,
 		Program: ev.Program, QueueID: ev.QueueID, Kind: string(ev.Kind), Status: l.status,
 		To: ev.To, Line: ev.Line}, DSN: ev.DSN, Delay: ev.Delay, Delays: delays(ev),
-		Relay: ev.Relay, Reply: ev.Reply, Node: l.node, Edge: l.edge}
+		Relay: ev.Relay, Reply: ev.Reply, Node: l.node, Edge: l.edge, Notice: l.notice}
 }
 
 // linesFor traces the messageId parameter and lists the lines as the events
 // frame of that trace does, with the same nodes and edges.
 func (ds *Datasource) linesFor(r *http.Request) ([]line, error) {
-	id, err := param(r, "messageId", true)
+	seed, err := linesSeed(r)
 	if err != nil {
 		return nil, err
 	}
@@ -206,11 +208,76 @@ func (ds *Datasource) linesFor(r *http.Request) ([]line, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := trace.Run(r.Context(), src, trace.Seed{MessageID: id}, trace.Options{})
+	res, err := trace.Run(r.Context(), src, seed, trace.Options{})
 	if err != nil {
 		return nil, err
 	}
 	return answerLines(res), nil
+}
+
+// linesSeed reads the seed of the line resources: the messageId parameter,
+// bounded by from and to as a trace query is by its time range. The seed is
+// checked here, so that a Message-ID that names nothing ("<>") is the
+// caller's 400 and not the trace's 500.
+func linesSeed(r *http.Request) (trace.Seed, error) {
+	id, err := param(r, "messageId", true)
+	if err != nil {
+		return trace.Seed{}, err
+	}
+	since, until, err := timeRange(r)
+	if err != nil {
+		return trace.Seed{}, err
+	}
+	s := trace.Seed{MessageID: id, Since: since, Until: until}
+	if err := s.Validate(); err != nil {
+		return s, fmt.Errorf("parameter messageId: %w: %w", ErrBadQuery, err)
+	}
+	return s, nil
+}
+
+// maxMillisDigits bounds from and to: 15 digits of epoch milliseconds reach
+// past the year 30000, and Grafana's time range sends 13 today.
+const maxMillisDigits = 15
+
+// timeRange reads the optional from and to parameters, epoch milliseconds as
+// Grafana's time range gives them: both or neither, from not after to.
+// Without them a trace looks back over the data source's window only.
+func timeRange(r *http.Request) (since, until time.Time, err error) {
+	since, hasFrom, err := millisParam(r, "from")
+	if err != nil {
+		return since, until, err
+	}
+	until, hasTo, err := millisParam(r, "to")
+	switch {
+	case err != nil:
+		return since, until, err
+	case hasFrom != hasTo:
+		return since, until, fmt.Errorf("parameters from and to: %w: want both or neither",
+			ErrBadQuery)
+	case until.Before(since):
+		return since, until, fmt.Errorf("parameters from=%d and to=%d: %w: want from <= to",
+			since.UnixMilli(), until.UnixMilli(), ErrBadQuery)
+	}
+	return since, until, nil
+}
+
+// millisParam reads an optional parameter of epoch milliseconds; ok is false
+// when it is absent.
+func millisParam(r *http.Request, name string) (t time.Time, ok bool, err error) {
+	v, err := param(r, name, false)
+	if err != nil || v == "" {
+		return t, false, err
+	}
+	if len(v) > maxMillisDigits {
+		return t, false, fmt.Errorf("parameter %s: %w: longer than %d digits", name,
+			ErrBadQuery, maxMillisDigits)
+	}
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || strings.Trim(v, "0123456789") != "" {
+		return t, false, fmt.Errorf("parameter %s: value=%q: %w: want epoch milliseconds",
+			name, v, ErrBadQuery)
+	}
+	return time.UnixMilli(ms), true, nil
 }
 
 func jsonLines(lines []line, keep func(l line) bool) []lineJSON {

@@ -17,3 +17,8 @@ var ErrEmptyWindow = errors.New("time window ends before it starts")
 
 // ErrHostNeedsQueueID means a queue ID seed named its host but no queue ID.
 var ErrHostNeedsQueueID = errors.New("a host needs a queue id after it (HOST:QID)")
+
+// ErrEmptyMessageID means a Message-ID seed is empty once its spaces and
+// angle brackets are taken off ("<>", " "): searched for, it would match
+// every message that has no Message-ID at all.
+var ErrEmptyMessageID = errors.New("the Message-ID is empty without its angle brackets")

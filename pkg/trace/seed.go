@@ -24,7 +24,8 @@ type Seed struct {
 	Until     time.Time
 }
 
-// Validate reports a seed that names nothing or more than one thing.
+// Validate reports a seed that names nothing or more than one thing, or a
+// Message-ID with nothing inside its brackets.
 func (s Seed) Validate() error {
 	n := 0
 	for _, v := range []string{s.MessageID, s.QueueID, s.From, s.To, s.Tag} {
@@ -37,6 +38,8 @@ func (s Seed) Validate() error {
 		return ErrNoSeed
 	case n > 1:
 		return ErrManySeeds
+	case s.MessageID != "" && bareID(s.MessageID) == "":
+		return fmt.Errorf("message id %q: %w", s.MessageID, ErrEmptyMessageID)
 	case s.QueueID != "" && s.Host == "":
 		return fmt.Errorf("queue id %q: %w", s.QueueID, ErrQueueIDNeedsHost)
 	case s.Host != "" && s.QueueID == "":
@@ -49,9 +52,12 @@ func (s Seed) Validate() error {
 }
 
 // bareID strips the angle brackets a user may or may not type around a
-// Message-ID; logs show it with them, and lines are searched for the inside.
+// Message-ID, and the spaces around and inside them; logs show it with the
+// brackets, and lines are searched for the inside. "" is no Message-ID:
+// [Seed.Validate] refuses a seed whose ID comes out empty.
 func bareID(id string) string {
-	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
+	inside := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
+	return strings.TrimSpace(inside)
 }
 
 // BareAddr strips the spaces and angle brackets a user may type around an

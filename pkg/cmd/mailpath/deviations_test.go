@@ -192,3 +192,22 @@ func TestDiscoveredRoutesFlagTheDeviations(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyMessageIDIsBadUsage: a Message-ID with nothing inside its angle
+// brackets matched every message without one (in this run, the key's reject
+// and discard scenarios). It is bad usage now, named on stderr, and nothing
+// is traced.
+func TestEmptyMessageIDIsBadUsage(t *testing.T) {
+	logPath := filepath.Join(deviationsDir, "mail-rfc5424.log")
+	for _, id := range []string{"<>", "<", ">", " ", " <> "} {
+		t.Run(id, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"trace", "--logs", logPath, "--message-id", id}, &stdout,
+				&stderr)
+			require.Equal(t, exitBadInput, code, "stderr: %s", stderr.String())
+			require.Contains(t, stderr.String(), "--message-id")
+			require.Contains(t, stderr.String(), `"`+id+`"`)
+			require.Empty(t, stdout.String())
+		})
+	}
+}

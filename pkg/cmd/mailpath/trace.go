@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -116,7 +117,10 @@ func (f traceFlags) seed(now time.Time) (trace.Seed, error) {
 	if s.Until, err = parseWhen(f.until, now); err != nil {
 		return s, fmt.Errorf("reading --until: value=%q: %w", f.until, err)
 	}
-	return s, s.Validate()
+	if err = s.Validate(); errors.Is(err, trace.ErrEmptyMessageID) {
+		err = fmt.Errorf("reading --message-id: %w", err)
+	}
+	return s, err
 }
 
 // parseWhen reads an RFC 3339 time, a date and time without zone (taken as
