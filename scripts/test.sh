@@ -45,7 +45,8 @@ go test -count=1 ./...
 step "plugin: backend with the SDK's mage targets, frontend with npm"
 go tool mage -v build:linux
 scripts/front.sh
-for f in dist/gpx_mailpath_linux_amd64 dist/module.js dist/plugin.json; do
+for f in dist/gpx_mailpath_linux_amd64 dist/module.js dist/plugin.json \
+	dist/panel/module.js dist/panel/plugin.json dist/panel/img/logo.svg; do
 	[[ -s $f ]] || { echo "test.sh: the plugin build left no $f" >&2; exit 1; }
 done
 

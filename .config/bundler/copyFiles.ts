@@ -14,6 +14,8 @@ export const copyFilePatterns = [
   { from: '../LICENSE', to: '.', noErrorOnMissing: true },
   { from: '../CHANGELOG.md', to: '.', force: true, noErrorOnMissing: true },
   { from: '**/plugin.json', to: '.', noErrorOnMissing: true },
+  // Nested plugins' own images (src/panel/img/ -> dist/panel/img/), which their plugin.json names.
+  { from: '*/img/**', to: '.', noErrorOnMissing: true },
   { from: '**/query_help.md', to: '.', noErrorOnMissing: true },
   ...logoPaths.map((logoPath) => ({ from: logoPath, to: logoPath })),
   ...screenshotPaths.map((screenshotPath) => ({

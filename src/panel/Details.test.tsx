@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import React from 'react';
 
-import { delayBreakdown, Details } from './Details';
+import { byNotice, delayBreakdown, Details } from './Details';
 import { readFrames } from './model';
 import { edgesFrame, eventsFrame, MX1_LINE, nodesFrame } from './testframes';
 
@@ -43,6 +43,18 @@ describe('Details', () => {
     expect(line).toHaveTextContent('250 2.0.0 Ok: queued as B2');
     expect(screen.getByText(MX1_LINE, { normalizer: (s) => s })).toBeInTheDocument();
     expect(screen.getByText('Role')).toBeInTheDocument();
+  });
+
+  it('puts a notification’s lines after the message’s own, under their own heading', () => {
+    const r = readFrames([nodesFrame(), edgesFrame(), eventsFrame()]);
+    const rows = r.kind === 'model' ? (r.model.events ?? []) : [];
+    const bounce = { ...rows[1], notice: 'F00D1', line: 'the bounce line' };
+    render(<Details facts={[]} rows={[bounce, rows[0]]} timeZone="utc" />);
+    const lines = screen.getAllByTestId('drawer-line');
+    expect(lines[0]).toHaveTextContent('client=c[10.0.0.1]');
+    expect(lines[1]).toHaveTextContent('the bounce line');
+    expect(screen.getByTestId('drawer-notice')).toHaveTextContent('Notification F00D1');
+    expect(byNotice([rows[0]])).toHaveLength(1);
   });
 
   it('says why an expected stage has no lines', () => {

@@ -17,6 +17,19 @@ export function delayBreakdown(delays: string): Array<{ part: string; seconds: s
   return parts.map((seconds, i) => ({ part: DELAY_PARTS[i], seconds }));
 }
 
+/**
+ * byNotice keeps the message's own lines first and each notification's lines after, under a
+ * heading: a bounce or delay notice is another message, with its own queue IDs.
+ */
+export function byNotice(rows: EventRow[]): Array<[string, EventRow[]]> {
+  const groups = new Map<string, EventRow[]>([['', []]]);
+  for (const r of rows) {
+    const list = groups.get(r.notice ?? '');
+    list ? list.push(r) : groups.set(r.notice, [r]);
+  }
+  return [...groups.entries()].filter(([notice, list]) => notice === '' || list.length > 0);
+}
+
 /** Fact is one labelled value of the drawer's heading. */
 export interface Fact {
   label: string;
@@ -31,7 +44,8 @@ export interface DetailsProps {
   error?: string;
   /** empty says why there are no lines, e.g. for a stage that was expected and not taken. */
   empty?: string;
-  exploreUrl?: string;
+  /** explore holds a link to Explore per traced message, showing the same lines. */
+  explore?: Array<{ label: string; url: string }>;
 }
 
 /** Details is the drawer's content: what the node or edge is, then each of its lines. */
@@ -47,11 +61,11 @@ export function Details(props: DetailsProps) {
           </React.Fragment>
         ))}
       </dl>
-      {props.exploreUrl && (
-        <LinkButton href={props.exploreUrl} icon="compass" variant="secondary" size="sm">
-          Show these lines in Explore
+      {(props.explore ?? []).map((x) => (
+        <LinkButton key={x.url} href={x.url} icon="compass" variant="secondary" size="sm">
+          {x.label}
         </LinkButton>
-      )}
+      ))}
       {props.loading && <p>Loading the log lines…</p>}
       {props.error && (
         <p role="alert" className={s.error}>
@@ -61,11 +75,20 @@ export function Details(props: DetailsProps) {
       {!props.loading && !props.error && props.rows.length === 0 && (
         <p>{props.empty ?? 'No log line names this.'}</p>
       )}
-      <ol className={s.lines}>
-        {props.rows.map((r, i) => (
-          <Line key={i} row={r} timeZone={props.timeZone} />
-        ))}
-      </ol>
+      {byNotice(props.rows).map(([notice, rows]) => (
+        <section key={notice} data-testid={notice ? 'drawer-notice' : undefined}>
+          {notice && (
+            <h6 className={s.notice}>
+              Notification {notice}: a bounce or delay notice about this message, sent from here
+            </h6>
+          )}
+          <ol className={s.lines}>
+            {rows.map((r, i) => (
+              <Line key={i} row={r} timeZone={props.timeZone} />
+            ))}
+          </ol>
+        </section>
+      ))}
     </div>
   );
 }
@@ -136,4 +159,5 @@ const styles = (theme: GrafanaTheme2) => ({
     margin: theme.spacing(0.5, 0, 0),
   }),
   error: css({ color: theme.colors.error.text }),
+  notice: css({ marginTop: theme.spacing(2), color: theme.colors.text.secondary }),
 });

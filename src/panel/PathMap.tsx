@@ -93,6 +93,7 @@ export function PathMap(props: PathMapProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [model, layout, palette, labels, highlight, selected, onSelect, onHoverRecipients, s, shown]
   );
+  const items = useMemo(() => interleave(layout, nodes, edges), [layout, nodes, edges]);
   const zoomBy = (k: number) =>
     svgRef.current && behaviour && select(svgRef.current).call(behaviour.scaleBy, k);
   return (
@@ -125,11 +126,10 @@ export function PathMap(props: PathMapProps) {
         <g ref={groupRef}>
           {layout.columns.map((c) => (
             <text key={c.index} x={c.x} y={HEADING - 12} className={s.heading}>
-              {c.title}
+              {clip(c.title, 28)}
             </text>
           ))}
-          <g>{edges}</g>
-          <g>{nodes}</g>
+          {items}
         </g>
       </svg>
       <div className={s.zoom}>
@@ -296,42 +296,71 @@ function dimmed(props: Draw, id: string): boolean {
   return props.highlight !== undefined && !props.highlight.has(id);
 }
 
-function drawEdges(props: Draw, marker: string) {
-  return props.model.edges.map((e) => {
-    const ends = edgeEnds(props.layout, e);
-    const bends = props.layout.bends.get(e.id);
-    if (!ends || !meets(edgeBox(ends[0], ends[1], bends), props.shown)) {
-      return null;
+/**
+ * interleave orders the map's elements by column, then top to bottom, each node followed by
+ * the edges leaving it: keyboard focus (document order) then goes node, its hand-offs, next
+ * node, and an edge still paints under the boxes of the columns it leads to.
+ */
+function interleave(
+  layout: Layout,
+  nodes: Map<string, React.ReactNode>,
+  edges: Map<string, React.ReactNode[]>
+): React.ReactNode[] {
+  const placed = [...layout.nodes.values()].sort((a, b) => a.column - b.column || a.y - b.y);
+  const out: React.ReactNode[] = [];
+  for (const p of placed) {
+    out.push(nodes.get(p.node.id), ...(edges.get(p.node.id) ?? []));
+  }
+  return out;
+}
+
+/** drawEdges draws the edges near the view, by their source node's id. */
+function drawEdges(props: Draw, marker: string): Map<string, React.ReactNode[]> {
+  const out = new Map<string, React.ReactNode[]>();
+  for (const e of props.model.edges) {
+    const el = drawEdge(props, marker, e);
+    if (el) {
+      const list = out.get(e.source);
+      list ? list.push(el) : out.set(e.source, [el]);
     }
-    const color = props.palette[e.status];
-    const d = edgePath(ends[0], ends[1], bends);
-    const label = edgeLabel(e, ends[0], ends[1]);
-    return (
-      <g
-        key={e.id}
-        data-testid="edge"
-        data-id={e.id}
-        data-status={e.status}
-        opacity={dimmed(props, e.id) ? 0.15 : 1}
-        aria-label={label}
-        onMouseEnter={() => props.onHoverRecipients(e.recipients.length ? e.recipients : undefined)}
-        onMouseLeave={() => props.onHoverRecipients(undefined)}
-        style={{ cursor: 'pointer' }}
-        {...activate(() => props.onSelect({ edge: e.id }))}
-      >
-        {/* A wide transparent stroke makes the thin edge easy to hit. */}
-        <path d={d} stroke="transparent" strokeWidth={12} fill="none" />
-        <path
-          d={d}
-          stroke={color}
-          strokeWidth={props.selected === e.id ? 4 : statusWidth(e.status)}
-          strokeDasharray={e.status === 'missed' ? DASH : undefined}
-          fill="none"
-          markerEnd={`url(#${marker}-${e.status})`}
-        />
-      </g>
-    );
-  });
+  }
+  return out;
+}
+
+function drawEdge(props: Draw, marker: string, e: MapEdge) {
+  const ends = edgeEnds(props.layout, e);
+  const bends = props.layout.bends.get(e.id);
+  if (!ends || !meets(edgeBox(ends[0], ends[1], bends), props.shown)) {
+    return null;
+  }
+  const color = props.palette[e.status];
+  const d = edgePath(ends[0], ends[1], bends);
+  const label = edgeLabel(e, ends[0], ends[1]);
+  return (
+    <g
+      key={e.id}
+      data-testid="edge"
+      data-id={e.id}
+      data-status={e.status}
+      opacity={dimmed(props, e.id) ? 0.15 : 1}
+      aria-label={label}
+      onMouseEnter={() => props.onHoverRecipients(e.recipients.length ? e.recipients : undefined)}
+      onMouseLeave={() => props.onHoverRecipients(undefined)}
+      style={{ cursor: 'pointer' }}
+      {...activate(() => props.onSelect({ edge: e.id }))}
+    >
+      {/* A wide transparent stroke makes the thin edge easy to hit. */}
+      <path d={d} stroke="transparent" strokeWidth={12} fill="none" />
+      <path
+        d={d}
+        stroke={color}
+        strokeWidth={props.selected === e.id ? 4 : statusWidth(e.status)}
+        strokeDasharray={e.status === 'missed' ? DASH : undefined}
+        fill="none"
+        markerEnd={`url(#${marker}-${e.status})`}
+      />
+    </g>
+  );
 }
 
 /** edgeBox is the area an edge's curve stays within: its ends' boxes and its bends. */
@@ -355,18 +384,20 @@ function edgeLabel(e: MapEdge, s: Placed, t: Placed): string {
   return `${s.node.title} to ${t.node.title}: ${e.what || e.status}`;
 }
 
-function drawNodes(props: Draw, s: ReturnType<typeof styles>) {
-  const out: React.ReactNode[] = [];
+/** drawNodes draws every node, by id: near the view whole, far from it as an outline. */
+function drawNodes(props: Draw, s: ReturnType<typeof styles>): Map<string, React.ReactNode> {
+  const out = new Map<string, React.ReactNode>();
   for (const p of props.layout.nodes.values()) {
     const near = meets({ x0: p.x, y0: p.y, x1: p.x + p.width, y1: p.y + p.height }, props.shown);
     const n = p.node;
     const color = props.palette[n.status];
     const selected = props.selected === n.id;
     if (!near) {
-      out.push(outline(p, color, props));
+      out.set(n.id, outline(p, color, props));
       continue;
     }
-    out.push(
+    out.set(
+      n.id,
       <g
         key={n.id}
         transform={`translate(${p.x},${p.y})`}

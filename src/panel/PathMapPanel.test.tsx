@@ -7,10 +7,11 @@ import {
   PanelProps,
 } from '@grafana/data';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import React from 'react';
 
 import { fromJSON, LineFetcherContext } from './lines';
-import { PathMapPanel } from './PathMapPanel';
+import { PathMapPanel, zoneOption } from './PathMapPanel';
 import { edgesFrame, eventsFrame, nodesFrame, SUMMARY } from './testframes';
 import { DEFAULT_OPTIONS, PathMapOptions } from './types';
 
@@ -65,9 +66,10 @@ describe('PathMapPanel', () => {
 
   it('asks the data source for the lines when the frames hold none', async () => {
     const fetcher = jest.fn().mockResolvedValue([]);
+    const p = props([nodesFrame(), edgesFrame()]);
     render(
       <LineFetcherContext.Provider value={fetcher}>
-        <PathMapPanel {...props([nodesFrame(), edgesFrame()])} />
+        <PathMapPanel {...p} />
       </LineFetcherContext.Provider>
     );
     await act(async () => {
@@ -81,7 +83,28 @@ describe('PathMapPanel', () => {
     expect(fetcher).toHaveBeenCalledWith('mp-uid', {
       messageId: SUMMARY.messages[0].messageId,
       edge: 'host:mx1->host:store',
+      from: p.timeRange.from.valueOf(),
+      to: p.timeRange.to.valueOf(),
     });
+  });
+
+  it('asks for the lines of every traced message when a seed matched several', async () => {
+    const two = {
+      ...SUMMARY,
+      messages: [SUMMARY.messages[0], { ...SUMMARY.messages[0], messageId: '<t2@client.example>' }],
+    };
+    const fetcher = jest.fn((_uid: string, q: { messageId: string }) =>
+      Promise.resolve(fromJSON([{ time: '2026-12-01T10:00:00Z', line: `line of ${q.messageId}` }]))
+    );
+    render(
+      <LineFetcherContext.Provider value={fetcher}>
+        <PathMapPanel {...props([nodesFrame(two), edgesFrame()])} />
+      </LineFetcherContext.Provider>
+    );
+    fireEvent.click(node('host:mx1'));
+    expect(await screen.findByText('line of <t2@client.example>')).toBeInTheDocument();
+    expect(screen.getByText('line of <t1@client.example>')).toBeInTheDocument();
+    expect(screen.getAllByRole('link', { name: /in Explore/ })).toHaveLength(2);
   });
 
   it('shows each node’s own fetched lines as the user clicks from node to node', async () => {
@@ -99,6 +122,24 @@ describe('PathMapPanel', () => {
     fireEvent.click(node('host:store'));
     expect(screen.queryByText('line of host:mx1')).toBeNull();
     expect(await screen.findByText('line of host:store')).toBeInTheDocument();
+  });
+
+  it('tabs node by node, each followed by the hand-offs leaving it', async () => {
+    const user = userEvent.setup();
+    render(<PathMapPanel {...props([nodesFrame(), edgesFrame(), eventsFrame()])} />);
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await user.tab();
+      order.push(document.activeElement?.getAttribute('data-id') ?? '');
+    }
+    expect(order).toEqual([
+      'client:c[10.0.0.1]',
+      'client:c[10.0.0.1]->host:mx1',
+      'host:mx1',
+      'host:mx1->host:filter1',
+    ]);
+    await user.keyboard('{Enter}');
+    expect(screen.getByTestId('pathmap-drawer')).toBeInTheDocument();
   });
 
   it('highlights one recipient’s branch while its summary row is hovered', () => {
@@ -146,6 +187,15 @@ describe('PathMapPanel', () => {
     expect(labelled.length).toBeLessThan(n / 2);
   });
 
+  it('warns of a time zone the browser does not know, and keeps the dashboard’s', () => {
+    expect(zoneOption('Europe/Berlin')).toEqual({ ok: true, zone: 'Europe/Berlin' });
+    expect(zoneOption('utc').ok).toBe(true);
+    expect(zoneOption('').ok).toBe(true);
+    expect(zoneOption('Mars/Olympus').ok).toBe(false);
+    render(<PathMapPanel {...props([nodesFrame(), edgesFrame()], { timeZone: 'Mars/Olympus' })} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('Unknown time zone “Mars/Olympus”');
+  });
+
   it('hides expected stages when the option is off', () => {
     render(<PathMapPanel {...props([nodesFrame(), edgesFrame()], { showExpected: false })} />);
     expect(screen.getAllByTestId('node').map((n) => n.getAttribute('data-id'))).not.toContain(
@@ -167,6 +217,18 @@ describe('PathMapPanel', () => {
     );
     expect(screen.getByTestId('pathmap-empty')).toHaveTextContent('No trace');
     unmount();
+    const { unmount: again } = render(
+      <PathMapPanel
+        {...props([
+          nodesFrame({ ...SUMMARY, messages: [], partial: true, reasons: ['limit reached'] }),
+          edgesFrame(),
+        ])}
+      />
+    );
+    expect(screen.getByTestId('pathmap-empty')).toHaveTextContent(
+      'The search was partial: limit reached'
+    );
+    again();
     const partial = { ...SUMMARY, partial: true, reasons: ['Loki limit reached'] };
     render(<PathMapPanel {...props([nodesFrame(partial), edgesFrame()])} />);
     expect(screen.getByText('Partial trace')).toBeInTheDocument();

@@ -23,7 +23,7 @@ export function PathMapPanel(props: PanelProps<PathMapOptions>) {
     [data.series, options.refId]
   );
   if (reading.kind === 'nothing') {
-    return <Message text="No data: run a Mailpath trace query for one message." />;
+    return <Message text={reading.why} />;
   }
   if (reading.kind === 'foreign') {
     return (
@@ -32,8 +32,13 @@ export function PathMapPanel(props: PanelProps<PathMapOptions>) {
       </div>
     );
   }
-  if (reading.model.summary.messages.length === 0) {
-    return <Message text="No trace: no message matched the query in this time range." />;
+  const { summary } = reading.model;
+  if (summary.messages.length === 0) {
+    // A search cut short may have missed the message: say so, with the data source's reason.
+    const cut = summary.partial
+      ? ` The search was partial: ${(summary.reasons ?? []).join('; ') || 'no reason given'}.`
+      : '';
+    return <Message text={`No trace: no message matched the query in this time range.${cut}`} />;
   }
   return <Drawn {...props} model={reading.model} />;
 }
@@ -60,10 +65,11 @@ function Drawn(props: PanelProps<PathMapOptions> & { model: PathModel }) {
   const [hovered, setHovered] = useState<string[]>();
   const [target, setTarget] = useState<Target>();
   const highlight = useMemo(() => union(model, hovered), [model, hovered]);
-  const timeZone = options.timeZone || props.timeZone;
+  const zone = zoneOption(options.timeZone);
+  const timeZone = zone.ok ? zone.zone || props.timeZone : props.timeZone;
   const subject = target && subjectOf(model, target);
   const partial = model.summary.partial;
-  const above = SUMMARY_HEIGHT + LEGEND_HEIGHT + (partial ? 52 : 0);
+  const above = SUMMARY_HEIGHT + LEGEND_HEIGHT + (partial ? 52 : 0) + (zone.ok ? 0 : 18);
   const onHover = useCallback((r: string[] | undefined) => setHovered(r), []);
   return (
     <div className={s.wrap} style={{ width, height }}>
@@ -73,6 +79,12 @@ function Drawn(props: PanelProps<PathMapOptions> & { model: PathModel }) {
         </Alert>
       )}
       <SummaryView summary={model.summary} onHover={onHover} />
+      {!zone.ok && (
+        <div className={s.warn} role="alert">
+          Unknown time zone “{options.timeZone}” in the panel’s options: times are in the
+          dashboard’s.
+        </div>
+      )}
       <Legend colors={colors} />
       <PathMap
         model={model}
@@ -89,12 +101,34 @@ function Drawn(props: PanelProps<PathMapOptions> & { model: PathModel }) {
       {subject && (
         <Drawer title={titleOf(model, subject)} onClose={() => setTarget(undefined)} size="md">
           <div data-testid="pathmap-drawer">
-            <SubjectDetails model={model} subject={subject} timeZone={timeZone} />
+            <SubjectDetails
+              model={model}
+              subject={subject}
+              timeZone={timeZone}
+              range={{ from: props.timeRange.from.valueOf(), to: props.timeRange.to.valueOf() }}
+            />
           </div>
         </Drawer>
       )}
     </div>
   );
+}
+
+/**
+ * zoneOption checks the panel's time zone option: empty follows the dashboard, utc and browser
+ * are Grafana's own names, anything else must be a zone the browser knows.
+ */
+export function zoneOption(tz: string | undefined): { ok: boolean; zone: string } {
+  const zone = (tz ?? '').trim();
+  if (zone === '' || zone === 'utc' || zone === 'browser') {
+    return { ok: true, zone };
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return { ok: true, zone };
+  } catch {
+    return { ok: false, zone };
+  }
 }
 
 function union(model: PathModel, recipients: string[] | undefined): Set<string> | undefined {
@@ -132,26 +166,45 @@ function Legend({ colors }: { colors: Record<string, string> }) {
   );
 }
 
-/** SubjectDetails shows a node's or an edge's lines: from the events frame, else the resource. */
-function SubjectDetails(props: { model: PathModel; subject: Subject; timeZone: string }) {
-  const { model, subject, timeZone } = props;
+/** Range is the query's time range in epoch milliseconds, as the lines resource takes it. */
+export interface Range {
+  from: number;
+  to: number;
+}
+
+/**
+ * SubjectDetails shows a node's or an edge's lines: from the events frame, else from the lines
+ * resource, asked once per traced message (a sender or tag seed can match several) over the
+ * query's own time range.
+ */
+function SubjectDetails(props: {
+  model: PathModel;
+  subject: Subject;
+  timeZone: string;
+  range: Range;
+}) {
+  const { model, subject, timeZone, range } = props;
   const fetcher = useContext(LineFetcherContext);
   const uid = model.summary.datasourceUid ?? '';
-  const messageId = model.summary.messages[0]?.messageId ?? '';
+  const ids = model.summary.messages.map((m) => m.messageId).filter((id) => id !== '');
   const q = subject.kind === 'node' ? { node: subject.node.id } : { edge: subject.edge.id };
   const local = model.events && linesFor(model.events, q);
-  const key = JSON.stringify(q);
+  const key = JSON.stringify({ q, ids, range });
   // An answer counts only for the subject it was asked for: the drawer stays open while the
   // user clicks from node to node.
   const [answer, setAnswer] = useState<{ key: string; rows?: EventRow[]; error?: string }>();
-  const cannot = !fetcher || !uid || !messageId;
+  const cannot = !fetcher || !uid || ids.length === 0;
   useEffect(() => {
-    if (local || expectedOnly(subject) || !fetcher || !uid || !messageId) {
+    if (local || expectedOnly(subject) || !fetcher || !uid) {
+      return;
+    }
+    const ask = JSON.parse(key) as { q: typeof q; ids: string[]; range: Range };
+    if (ask.ids.length === 0) {
       return;
     }
     let live = true;
-    fetcher(uid, { messageId, ...JSON.parse(key) })
-      .then((rows) => live && setAnswer({ key, rows }))
+    Promise.all(ask.ids.map((messageId) => fetcher(uid, { messageId, ...ask.q, ...ask.range })))
+      .then((lists) => live && setAnswer({ key, rows: lists.flat() }))
       .catch(
         (e: Error) => live && setAnswer({ key, error: `Could not load the lines: ${e.message}` })
       );
@@ -160,7 +213,7 @@ function SubjectDetails(props: { model: PathModel; subject: Subject; timeZone: s
     };
     // subject is read for its kind only, which key already stands for.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, fetcher, uid, messageId, !!local]);
+  }, [key, fetcher, uid, !!local]);
   const fetched: { rows?: EventRow[]; error?: string } =
     answer?.key === key
       ? answer
@@ -169,6 +222,15 @@ function SubjectDetails(props: { model: PathModel; subject: Subject; timeZone: s
         : {};
   const rows = local ?? fetched.rows ?? [];
   const only = expectedOnly(subject);
+  const times = rows.map((r) => r.time);
+  const explore =
+    uid && !only
+      ? ids.map((id) => ({
+          label:
+            ids.length > 1 ? `Show the lines of ${id} in Explore` : 'Show these lines in Explore',
+          url: exploreUrl(uid, id, q, times),
+        }))
+      : [];
   return (
     <Details
       facts={factsOf(subject, timeZone)}
@@ -177,16 +239,7 @@ function SubjectDetails(props: { model: PathModel; subject: Subject; timeZone: s
       loading={!only && !local && !fetched.rows && !fetched.error}
       error={only ? undefined : fetched.error}
       empty={only ? 'Expected by the route and not taken: no log line can name it.' : undefined}
-      exploreUrl={
-        uid && messageId && !only
-          ? exploreUrl(
-              uid,
-              messageId,
-              q,
-              rows.map((r) => r.time)
-            )
-          : undefined
-      }
+      explore={explore}
     />
   );
 }
@@ -194,6 +247,7 @@ function SubjectDetails(props: { model: PathModel; subject: Subject; timeZone: s
 const styles = (theme: GrafanaTheme2) => ({
   wrap: css({ display: 'flex', flexDirection: 'column', overflow: 'hidden' }),
   alert: css({ marginBottom: theme.spacing(0.5) }),
+  warn: css({ color: theme.colors.warning.text, fontSize: theme.typography.bodySmall.fontSize }),
   message: css({
     display: 'flex',
     alignItems: 'center',

@@ -52,6 +52,21 @@ describe('columns', () => {
     };
     expect(() => layout(m, 'compact')).not.toThrow();
   });
+
+  it('keeps a mail loop from pushing the entry host right', () => {
+    const m = model();
+    // mx1 -> filter1 -> mx1 again: the loop's hop back must not move mx1 or widen the map.
+    const loop: MapEdge = {
+      ...m.edges[1],
+      id: 'host:filter1->host:mx1',
+      source: 'host:filter1',
+      target: 'host:mx1',
+    };
+    const c = columns({ ...m, edges: [...m.edges, loop] });
+    expect(c.get('host:mx1')).toBe(1);
+    expect(c.get('host:filter1')).toBe(2);
+    expect(c.get('mailbox:bob/INBOX')).toBe(4);
+  });
 });
 
 describe('layout', () => {

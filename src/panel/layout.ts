@@ -52,8 +52,11 @@ export function columns(model: PathModel): Map<string, number> {
   for (const n of inner) {
     col.set(n.id, n.kind === 'client' ? 0 : 1);
   }
-  const innerEdges = model.edges.filter((e) => col.has(e.source) && col.has(e.target));
-  // Longest path by relaxation; a cycle (a loop in the mail system) stops after n rounds.
+  const back = backEdges(inner, model.edges);
+  const innerEdges = model.edges.filter(
+    (e) => col.has(e.source) && col.has(e.target) && !back.has(e)
+  );
+  // Longest path by relaxation over what is left once loops are cut: at most n rounds.
   for (let round = 0; round < inner.length; round++) {
     let changed = false;
     for (const e of innerEdges) {
@@ -77,6 +80,49 @@ export function columns(model: PathModel): Map<string, number> {
     }
   }
   return col;
+}
+
+/**
+ * backEdges finds the edges that close a loop (mail handed back to a host it passed), by a
+ * depth-first walk from the sender side and then from hosts nothing hands to: the first host a
+ * loop reached keeps its column, the hop back to it is drawn as a loop.
+ */
+function backEdges(nodes: MapNode[], edges: MapEdge[]): Set<MapEdge> {
+  const out = new Map<string, MapEdge[]>();
+  const fed = new Set<string>();
+  for (const e of edges) {
+    push(out, e.source, e);
+    fed.add(e.target);
+  }
+  const roots = [
+    ...nodes.filter((n) => n.kind === 'client'),
+    ...nodes.filter((n) => n.kind !== 'client' && !fed.has(n.id)),
+    ...nodes,
+  ];
+  const state = new Map<string, 'open' | 'done'>();
+  const back = new Set<MapEdge>();
+  for (const root of roots) {
+    if (state.has(root.id)) {
+      continue;
+    }
+    // An explicit stack: a long relay chain must not overflow the call stack.
+    const stack: Array<{ id: string; next: number }> = [{ id: root.id, next: 0 }];
+    state.set(root.id, 'open');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const e = (out.get(top.id) ?? [])[top.next++];
+      if (!e) {
+        state.set(top.id, 'done');
+        stack.pop();
+      } else if (state.get(e.target) === 'open') {
+        back.add(e);
+      } else if (!state.has(e.target)) {
+        state.set(e.target, 'open');
+        stack.push({ id: e.target, next: 0 });
+      }
+    }
+  }
+  return back;
 }
 
 /**

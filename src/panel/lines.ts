@@ -7,6 +7,25 @@ export interface LineQuery {
   messageId: string;
   node?: string;
   edge?: string;
+  /** from and to bound the trace, in epoch milliseconds: the panel's query range. */
+  from?: number;
+  to?: number;
+}
+
+/** lineParams are the lines resource's URL parameters for a query. */
+export function lineParams(q: LineQuery): Record<string, string> {
+  const out: Record<string, string> = { messageId: q.messageId };
+  if (q.node !== undefined) {
+    out.node = q.node;
+  }
+  if (q.edge !== undefined) {
+    out.edge = q.edge;
+  }
+  if (q.from !== undefined && q.to !== undefined) {
+    out.from = String(Math.floor(q.from));
+    out.to = String(Math.ceil(q.to));
+  }
+  return out;
 }
 
 /**
@@ -40,6 +59,7 @@ export interface LineJSON {
   line: string;
   node?: string;
   edge?: string;
+  notice?: string;
 }
 
 /** fromJSON turns the resource's lines into rows; a bad answer is an error naming it. */
@@ -63,5 +83,6 @@ export function fromJSON(body: unknown): EventRow[] {
     delays: l.delays ?? '',
     relay: l.relay ?? '',
     reply: l.reply ?? '',
+    notice: l.notice ?? '',
   }));
 }

@@ -2,6 +2,7 @@ import { createDataFrame, FieldType } from '@grafana/data';
 
 import { linesFor, readFrames, recipientPath, visible } from './model';
 import { edgesFrame, eventsFrame, nodesFrame, SUMMARY } from './testframes';
+import { Summary } from './types';
 
 describe('readFrames', () => {
   it('reads the nodes, edges, events and summary of a Mailpath trace', () => {
@@ -63,7 +64,27 @@ describe('readFrames', () => {
 
   it('reads nothing from no frames, and only the chosen query’s frames', () => {
     expect(readFrames([]).kind).toBe('nothing');
-    expect(readFrames([nodesFrame(), edgesFrame()], 'B').kind).toBe('nothing');
+    const b = readFrames([nodesFrame(), edgesFrame()], 'B');
+    expect(b.kind === 'nothing' && b.why).toMatch(/No frames of query B/);
+  });
+
+  it('refuses a summary of another version or a broken shape, saying where', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ ...SUMMARY, version: 99 }, /version 99; this panel reads version 1/],
+      [{ version: 1, messages: [{ messageId: 'x' }] }, /messages\[0\]: want messageId/],
+      [{ version: 1, messages: [null] }, /messages\[0\]/],
+      [
+        { version: 1, messages: [{ messageId: 'x', recipients: [{ address: 'a' }] }] },
+        /messages\[0\]\.recipients\[0\]/,
+      ],
+      [{ version: 1, messages: [], reasons: 'limit' }, /reasons that are not a list/],
+      ['not an object', /version none/],
+    ];
+    for (const [summary, want] of cases) {
+      const r = readFrames([nodesFrame(summary as Summary), edgesFrame()]);
+      expect(r.kind).toBe('foreign');
+      expect(r.kind === 'foreign' && r.why).toMatch(want);
+    }
   });
 });
 

@@ -17,21 +17,30 @@ import {
  * Mailpath's colours and stages would say things those frames never said).
  */
 export type Reading =
-  { kind: 'model'; model: PathModel } | { kind: 'nothing' } | { kind: 'foreign'; why: string };
+  | { kind: 'model'; model: PathModel }
+  | { kind: 'nothing'; why: string }
+  | { kind: 'foreign'; why: string };
 
 /** readFrames reads the frames of refId, or of the first query with Mailpath frames. */
 export function readFrames(series: DataFrame[], refId?: string): Reading {
   const mine = refId ? series.filter((f) => f.refId === refId) : series;
   if (mine.length === 0) {
-    return { kind: 'nothing' };
+    const why = refId
+      ? `No frames of query ${refId}: the panel's Query option names no query that returned data.`
+      : 'No data: run a Mailpath trace query for one message.';
+    return { kind: 'nothing', why };
   }
-  const groups = groupByRef(mine);
-  for (const frames of groups) {
+  let unreadable: string | undefined;
+  for (const frames of groupByRef(mine)) {
     const nodes = frames.find(isNodesFrame);
-    const summary = nodes && summaryOf(nodes);
-    if (nodes && summary) {
-      return { kind: 'model', model: buildModel(frames, nodes, summary) };
+    const read = nodes && summaryOf(nodes);
+    if (nodes && read?.summary) {
+      return { kind: 'model', model: buildModel(frames, nodes, read.summary) };
     }
+    unreadable = unreadable ?? read?.problem;
+  }
+  if (unreadable) {
+    return { kind: 'foreign', why: `The Mailpath summary of these frames ${unreadable}.` };
   }
   if (mine.some((f) => fieldOf(f, 'source'))) {
     return {
@@ -52,7 +61,12 @@ function groupByRef(frames: DataFrame[]): DataFrame[][] {
   const by = new Map<string, DataFrame[]>();
   for (const f of frames) {
     const key = f.refId ?? '';
-    by.set(key, [...(by.get(key) ?? []), f]);
+    const list = by.get(key);
+    if (list) {
+      list.push(f);
+    } else {
+      by.set(key, [f]);
+    }
   }
   return [...by.values()];
 }
@@ -61,13 +75,50 @@ function isNodesFrame(f: DataFrame): boolean {
   return f.name === 'nodes' && !!fieldOf(f, 'id') && !fieldOf(f, 'source');
 }
 
-/** summaryOf returns the Mailpath summary a nodes frame carries, if it carries one. */
-export function summaryOf(f: DataFrame): Summary | undefined {
+/** SUMMARY_VERSION is the version of meta.custom.mailpath this panel reads. */
+export const SUMMARY_VERSION = 1;
+
+/**
+ * summaryOf reads the Mailpath summary a nodes frame carries: undefined when it carries none,
+ * a problem when it carries one this panel cannot read (another version, or a broken shape),
+ * which the panel says rather than misread.
+ */
+export function summaryOf(f: DataFrame): { summary?: Summary; problem?: string } | undefined {
   const s = f.meta?.custom?.mailpath;
-  if (!s || typeof s !== 'object' || typeof s.version !== 'number' || !Array.isArray(s.messages)) {
+  if (s === undefined) {
     return undefined;
   }
-  return s as Summary;
+  if (!isObject(s) || s.version !== SUMMARY_VERSION) {
+    const v = isObject(s) ? JSON.stringify(s.version) : 'none';
+    return { problem: `has version ${v}; this panel reads version ${SUMMARY_VERSION}` };
+  }
+  const problem = shapeProblem(s);
+  return problem ? { problem } : { summary: s as unknown as Summary };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** shapeProblem names the first part of a summary that is not as the data source writes it. */
+function shapeProblem(s: Record<string, unknown>): string | undefined {
+  if (!Array.isArray(s.messages)) {
+    return 'has no list of messages';
+  }
+  for (const [i, m] of s.messages.entries()) {
+    if (!isObject(m) || typeof m.messageId !== 'string' || !Array.isArray(m.recipients)) {
+      return `is broken at messages[${i}]: want messageId and a list of recipients`;
+    }
+    for (const [j, r] of m.recipients.entries()) {
+      if (!isObject(r) || typeof r.address !== 'string' || typeof r.disposition !== 'string') {
+        return `is broken at messages[${i}].recipients[${j}]: want address and disposition`;
+      }
+    }
+  }
+  if (s.reasons !== undefined && !Array.isArray(s.reasons)) {
+    return 'has reasons that are not a list';
+  }
+  return undefined;
 }
 
 function buildModel(frames: DataFrame[], nodesFrame: DataFrame, summary: Summary): PathModel {
@@ -178,7 +229,22 @@ function readEdges(f: DataFrame): MapEdge[] {
 function readEvents(f: DataFrame): EventRow[] {
   const times = fieldOf(f, 'time')?.values ?? [];
   const delays = fieldOf(f, 'delay')?.values;
-  const [line, host, program, qid, kind, st, rcpt, node, edge, dsn, delaysText, relay, reply] = [
+  const [
+    line,
+    host,
+    program,
+    qid,
+    kind,
+    st,
+    rcpt,
+    node,
+    edge,
+    dsn,
+    delaysText,
+    relay,
+    reply,
+    notice,
+  ] = [
     'line',
     'host',
     'program',
@@ -192,6 +258,7 @@ function readEvents(f: DataFrame): EventRow[] {
     'delays',
     'relay',
     'reply',
+    'notice',
   ].map((n) => column(f, n));
   const out: EventRow[] = [];
   for (let i = 0; i < f.length; i++) {
@@ -212,6 +279,7 @@ function readEvents(f: DataFrame): EventRow[] {
       delays: delaysText(i),
       relay: relay(i),
       reply: reply(i),
+      notice: notice(i),
     });
   }
   return out;

@@ -2,21 +2,13 @@ import { PanelPlugin, PanelProps } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
 import React from 'react';
 
-import { fromJSON, LineFetcher, LineFetcherContext, resourcePath } from './lines';
+import { fromJSON, LineFetcher, LineFetcherContext, lineParams, resourcePath } from './lines';
 import { PathMapPanel } from './PathMapPanel';
 import { DEFAULT_OPTIONS, PathMapOptions } from './types';
 
 /** fetchLines asks the data source's lines resource through Grafana's backend service. */
-const fetchLines: LineFetcher = async (uid, q) => {
-  const params: Record<string, string> = { messageId: q.messageId };
-  if (q.node !== undefined) {
-    params.node = q.node;
-  }
-  if (q.edge !== undefined) {
-    params.edge = q.edge;
-  }
-  return fromJSON(await getBackendSrv().get(resourcePath(uid), params));
-};
+const fetchLines: LineFetcher = async (uid, q) =>
+  fromJSON(await getBackendSrv().get(resourcePath(uid), lineParams(q)));
 
 function InGrafana(props: PanelProps<PathMapOptions>) {
   return (

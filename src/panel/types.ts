@@ -50,6 +50,8 @@ export interface EventRow {
   delays: string;
   relay: string;
   reply: string;
+  /** notice is the queue ID of the bounce or delay notice a line belongs to, '' for the message's own. */
+  notice: string;
 }
 
 /** RecipientSummary is one recipient's fate and verdict, from the nodes frame's meta. */

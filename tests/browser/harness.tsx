@@ -23,7 +23,13 @@ import {
 } from '@grafana/data';
 
 import { PathMapPanel } from '../../src/panel/PathMapPanel';
-import { fromJSON, LineFetcher, LineFetcherContext, resourcePath } from '../../src/panel/lines';
+import {
+  fromJSON,
+  LineFetcher,
+  LineFetcherContext,
+  lineParams,
+  resourcePath,
+} from '../../src/panel/lines';
 import { DEFAULT_OPTIONS, PathMapOptions } from '../../src/panel/types';
 
 /** RenderArgs says what to draw: the URL of a query answer and the query's time range. */
@@ -70,14 +76,7 @@ const theme = createTheme({
 // The lines resource at the URL Grafana's backendSrv would call (the panel's resourcePath);
 // the test server forwards it to the plugin's CallResource.
 const fetchLines: LineFetcher = async (uid, q) => {
-  const params = new URLSearchParams({ messageId: q.messageId });
-  if (q.node !== undefined) {
-    params.set('node', q.node);
-  }
-  if (q.edge !== undefined) {
-    params.set('edge', q.edge);
-  }
-  const res = await fetch(`${resourcePath(uid)}?${params}`);
+  const res = await fetch(`${resourcePath(uid)}?${new URLSearchParams(lineParams(q))}`);
   if (!res.ok) {
     throw new Error(`fetching lines: status=${res.status}: ${await res.text()}`);
   }
