@@ -324,6 +324,7 @@ func TestPathMapOfFiveHundredNodesIsQuick(t *testing.T) {
 		got.FirstRender["ScriptDuration"], got.FirstRender["RecalcStyleDuration"],
 		got.FirstRender["LayoutDuration"], got.FirstRender["TaskDuration"])
 	require.Len(t, got.Nodes, nodes, "the page draws every node of the frames")
+	require.True(t, got.EscapeClosed, "Escape closes the drawer")
 	require.NotEmpty(t, got.FarNode, "a 500-node map opens with far nodes as outlines")
 	require.True(t, got.FarLabelled, "%s, dragged into view in %d drags, is drawn whole",
 		got.FarNode, got.FarPans)

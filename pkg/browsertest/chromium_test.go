@@ -51,6 +51,8 @@ type seen struct {
 	FarNode     string `json:"farNode"`
 	FarPans     int    `json:"farPans"`
 	FarLabelled bool   `json:"farLabelled"`
+	// EscapeClosed says the drawer went away on Escape (checked with PanCheck).
+	EscapeClosed bool `json:"escapeClosed"`
 	// FirstRender is Chromium's split of the first render's work, in ms: ScriptDuration,
 	// RecalcStyleDuration, LayoutDuration and TaskDuration (all of the main thread's tasks).
 	FirstRender map[string]float64 `json:"firstRender"`

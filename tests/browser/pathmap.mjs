@@ -110,6 +110,13 @@ async function runCase(browser, base, c) {
     // Panning a far node into view must draw it whole: far nodes are outlines (no text).
     if (c.panCheck) {
       await page.keyboard.press('Escape');
+      await page
+        .locator('[data-testid="pathmap-drawer"]')
+        .waitFor({ state: 'detached', timeout: 5000 })
+        .then(
+          () => (out.escapeClosed = true),
+          () => (out.escapeClosed = false)
+        );
       const far = await page.$$eval('[data-testid="node"]', (els) => {
         const bare = els.filter((e) => !e.querySelector('text'));
         return bare.length ? bare[bare.length - 1].dataset.id : undefined;
