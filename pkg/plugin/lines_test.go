@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mailpath/mailpath/pkg/loki/lokitest"
+	"github.com/mailpath/mailpath/pkg/trace"
 )
 
 // emptyIDs are Message-IDs with nothing inside the brackets. Traced, they
@@ -203,4 +204,16 @@ func dsnQueueIDs(t *testing.T, id string) []string {
 		out = append(out, m[1])
 	}
 	return out
+}
+
+// TestQueueIDSeedsSayWhatIsMissing: a host without its queue ID is told so,
+// and a queue ID without its host is told so, as the CLI tells them.
+func TestQueueIDSeedsSayWhatIsMissing(t *testing.T) {
+	for seed, want := range map[string]error{"mx1:": trace.ErrHostNeedsQueueID,
+		":ABC": trace.ErrQueueIDNeedsHost, "ABC": trace.ErrQueueIDNeedsHost} {
+		r := query(t, labFiles(t), map[string]any{"queryType": "trace", "queueId": seed}).
+			Responses["Q0"]
+		require.Equal(t, backend.StatusBadRequest, r.Status, seed)
+		require.ErrorContains(t, r.Error, want.Error(), seed)
+	}
 }

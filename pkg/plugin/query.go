@@ -99,7 +99,11 @@ func (m Query) seed(tr backend.TimeRange) (trace.Seed, error) {
 		Tag: strings.TrimSpace(m.Tag), Since: tr.From, Until: tr.To}
 	if m.QueueID != "" {
 		host, qid, ok := strings.Cut(m.QueueID, ":")
-		if !ok || host == "" || qid == "" {
+		switch {
+		case ok && host != "" && qid == "":
+			return s, fmt.Errorf("reading queueId: value=%q: %w", m.QueueID,
+				trace.ErrHostNeedsQueueID)
+		case !ok || host == "" || qid == "":
 			return s, fmt.Errorf("reading queueId: value=%q: %w", m.QueueID,
 				trace.ErrQueueIDNeedsHost)
 		}

@@ -79,7 +79,7 @@ export function Details(props: DetailsProps) {
         <section key={notice} data-testid={notice ? 'drawer-notice' : undefined}>
           {notice && (
             <h6 className={s.notice}>
-              Notification {notice}: a bounce or delay notice about this message, sent from here
+              Notification {notice}: a bounce or delay notice about this message
             </h6>
           )}
           <ol className={s.lines}>

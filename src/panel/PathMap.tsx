@@ -299,29 +299,39 @@ function dimmed(props: Draw, id: string): boolean {
 /**
  * interleave orders the map's elements by column, then top to bottom, each node followed by
  * the edges leaving it: keyboard focus (document order) then goes node, its hand-offs, next
- * node, and an edge still paints under the boxes of the columns it leads to.
+ * node, and an edge still paints under the boxes of the columns it leads to. A hop back to an
+ * earlier column (a loop) goes first, under every box, since its curve passes below them.
  */
 function interleave(
   layout: Layout,
   nodes: Map<string, React.ReactNode>,
-  edges: Map<string, React.ReactNode[]>
+  edges: Map<string, Array<{ back: boolean; el: React.ReactNode }>>
 ): React.ReactNode[] {
   const placed = [...layout.nodes.values()].sort((a, b) => a.column - b.column || a.y - b.y);
+  const loops: React.ReactNode[] = [];
   const out: React.ReactNode[] = [];
   for (const p of placed) {
-    out.push(nodes.get(p.node.id), ...(edges.get(p.node.id) ?? []));
+    out.push(nodes.get(p.node.id));
+    for (const e of edges.get(p.node.id) ?? []) {
+      (e.back ? loops : out).push(e.el);
+    }
   }
-  return out;
+  return [...loops, ...out];
 }
 
 /** drawEdges draws the edges near the view, by their source node's id. */
-function drawEdges(props: Draw, marker: string): Map<string, React.ReactNode[]> {
-  const out = new Map<string, React.ReactNode[]>();
+function drawEdges(
+  props: Draw,
+  marker: string
+): Map<string, Array<{ back: boolean; el: React.ReactNode }>> {
+  const out = new Map<string, Array<{ back: boolean; el: React.ReactNode }>>();
   for (const e of props.model.edges) {
     const el = drawEdge(props, marker, e);
-    if (el) {
+    const ends = edgeEnds(props.layout, e);
+    if (el && ends) {
+      const item = { back: ends[1].x <= ends[0].x + ends[0].width, el };
       const list = out.get(e.source);
-      list ? list.push(el) : out.set(e.source, [el]);
+      list ? list.push(item) : out.set(e.source, [item]);
     }
   }
   return out;

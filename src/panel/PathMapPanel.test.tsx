@@ -107,6 +107,51 @@ describe('PathMapPanel', () => {
     expect(screen.getAllByRole('link', { name: /in Explore/ })).toHaveLength(2);
   });
 
+  it('keeps the lines of the messages whose fetch worked, names the one that failed', async () => {
+    const two = {
+      ...SUMMARY,
+      messages: [SUMMARY.messages[0], { ...SUMMARY.messages[0], messageId: '<t2@client.example>' }],
+    };
+    const fetcher = jest.fn((_uid: string, q: { messageId: string }) =>
+      q.messageId === '<t2@client.example>'
+        ? Promise.reject(new Error('status=502'))
+        : Promise.resolve(fromJSON([{ time: '2026-12-01T10:00:00Z', line: 'line of t1' }]))
+    );
+    render(
+      <LineFetcherContext.Provider value={fetcher}>
+        <PathMapPanel {...props([nodesFrame(two), edgesFrame()])} />
+      </LineFetcherContext.Provider>
+    );
+    fireEvent.click(node('host:mx1'));
+    expect(await screen.findByText('line of t1')).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent('<t2@client.example>: status=502');
+  });
+
+  it('paints a hop back to an earlier column under every box', () => {
+    const edges = edgesFrame();
+    const loop = createDataFrame({
+      name: 'edges',
+      refId: 'A',
+      fields: edges.fields.map((f) => ({
+        ...f,
+        values: [
+          ...f.values,
+          { id: 'host:filter1->host:mx1', source: 'host:filter1', target: 'host:mx1' }[
+            f.name as 'id' | 'source' | 'target'
+          ] ?? (f.name === 'status' ? 'taken' : ''),
+        ],
+      })),
+    });
+    render(<PathMapPanel {...props([nodesFrame(), loop])} />);
+    const svg = screen.getByTestId('pathmap');
+    const order = [...svg.querySelectorAll('[data-testid="node"], [data-testid="edge"]')].map((e) =>
+      e.getAttribute('data-id')
+    );
+    expect(order.indexOf('host:filter1->host:mx1')).toBeLessThan(
+      order.indexOf('client:c[10.0.0.1]')
+    );
+  });
+
   it('shows each node’s own fetched lines as the user clicks from node to node', async () => {
     const line = (node: string) => ({ time: '2026-12-01T10:00:00Z', line: `line of ${node}` });
     const fetcher = jest.fn((_uid: string, q: { node?: string }) =>

@@ -186,7 +186,9 @@ function SubjectDetails(props: {
   const { model, subject, timeZone, range } = props;
   const fetcher = useContext(LineFetcherContext);
   const uid = model.summary.datasourceUid ?? '';
-  const ids = model.summary.messages.map((m) => m.messageId).filter((id) => id !== '');
+  const ids = [...new Set(model.summary.messages.map((m) => m.messageId))].filter(
+    (id) => id !== ''
+  );
   const q = subject.kind === 'node' ? { node: subject.node.id } : { edge: subject.edge.id };
   const local = model.events && linesFor(model.events, q);
   const key = JSON.stringify({ q, ids, range });
@@ -203,11 +205,20 @@ function SubjectDetails(props: {
       return;
     }
     let live = true;
-    Promise.all(ask.ids.map((messageId) => fetcher(uid, { messageId, ...ask.q, ...ask.range })))
-      .then((lists) => live && setAnswer({ key, rows: lists.flat() }))
-      .catch(
-        (e: Error) => live && setAnswer({ key, error: `Could not load the lines: ${e.message}` })
+    // One message's failure keeps the others' lines, and says which failed.
+    Promise.allSettled(
+      ask.ids.map((messageId) => fetcher(uid, { messageId, ...ask.q, ...ask.range }))
+    ).then((results) => {
+      if (!live) {
+        return;
+      }
+      const rows = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+      const failed = results.flatMap((r, i) =>
+        r.status === 'rejected' ? [`${ask.ids[i]}: ${String(r.reason?.message ?? r.reason)}`] : []
       );
+      const error = failed.length ? `Could not load the lines of ${failed.join('; ')}` : undefined;
+      setAnswer({ key, rows, error });
+    });
     return () => {
       live = false;
     };

@@ -40,7 +40,7 @@ export function Summary(props: {
         <div key={m.messageId}>
           <div className={s.head}>
             <strong>{m.messageId || 'no Message-ID'}</strong>
-            <span>from {m.from || '<>'}</span>
+            {m.from !== undefined && <span>from {m.from || '<>'}</span>}
             {m.subject && <span className={s.dim}>“{m.subject}”</span>}
           </div>
           <table className={s.table}>

@@ -78,6 +78,18 @@ describe('readFrames', () => {
         /messages\[0\]\.recipients\[0\]/,
       ],
       [{ version: 1, messages: [], reasons: 'limit' }, /reasons that are not a list/],
+      [{ version: 1, messages: [], reasons: [{}] }, /reasons that are not a list of text/],
+      [{ version: 1, messages: [{ messageId: 'x', from: 5, recipients: [] }] }, /\]\.from: want/],
+      [
+        {
+          version: 1,
+          messages: [
+            { messageId: 'x', recipients: [{ address: 'a', disposition: 'b', verdict: {} }] },
+          ],
+        },
+        /recipients\[0\]\.verdict: want text/,
+      ],
+      [{ messages: [] }, /version none/],
       ['not an object', /version none/],
     ];
     for (const [summary, want] of cases) {

@@ -89,7 +89,7 @@ export function summaryOf(f: DataFrame): { summary?: Summary; problem?: string }
     return undefined;
   }
   if (!isObject(s) || s.version !== SUMMARY_VERSION) {
-    const v = isObject(s) ? JSON.stringify(s.version) : 'none';
+    const v = isObject(s) && s.version !== undefined ? JSON.stringify(s.version) : 'none';
     return { problem: `has version ${v}; this panel reads version ${SUMMARY_VERSION}` };
   }
   const problem = shapeProblem(s);
@@ -109,14 +109,27 @@ function shapeProblem(s: Record<string, unknown>): string | undefined {
     if (!isObject(m) || typeof m.messageId !== 'string' || !Array.isArray(m.recipients)) {
       return `is broken at messages[${i}]: want messageId and a list of recipients`;
     }
+    const texts = ['from', 'subject', 'first', 'last'].filter(
+      (k) => m[k] !== undefined && typeof m[k] !== 'string'
+    );
+    if (texts.length > 0) {
+      return `is broken at messages[${i}].${texts[0]}: want text`;
+    }
     for (const [j, r] of m.recipients.entries()) {
       if (!isObject(r) || typeof r.address !== 'string' || typeof r.disposition !== 'string') {
         return `is broken at messages[${i}].recipients[${j}]: want address and disposition`;
       }
+      const bad = Object.entries(r).find(([, v]) => v !== undefined && typeof v !== 'string');
+      if (bad) {
+        return `is broken at messages[${i}].recipients[${j}].${bad[0]}: want text`;
+      }
     }
   }
-  if (s.reasons !== undefined && !Array.isArray(s.reasons)) {
-    return 'has reasons that are not a list';
+  if (
+    s.reasons !== undefined &&
+    (!Array.isArray(s.reasons) || s.reasons.some((r) => typeof r !== 'string'))
+  ) {
+    return 'has reasons that are not a list of text';
   }
   return undefined;
 }

@@ -50,7 +50,7 @@ export interface EventRow {
   delays: string;
   relay: string;
   reply: string;
-  /** notice is the queue ID of the bounce or delay notice a line belongs to, '' for the message's own. */
+  /** notice: the queue ID of the bounce or delay notice the line is of, '' for the message's. */
   notice: string;
 }
 

@@ -25,6 +25,10 @@ func TestExitStatus(t *testing.T) {
 		stderr string
 	}{
 		{"no seed is bad usage", []string{"trace", "--logs", logPath}, exitBadInput, "no seed"},
+		{"a blank tag is no seed", []string{"trace", "--logs", logPath, "--tag", " "},
+			exitBadInput, "no seed"},
+		{"a blank sender is no seed", []string{"trace", "--logs", logPath, "--from", " "},
+			exitBadInput, "no seed"},
 		{"two seeds are bad usage",
 			[]string{"trace", "--logs", logPath, "--from", "a@b", "--to", "c@d"},
 			exitBadInput, "more than one seed"},

@@ -97,7 +97,10 @@ func runTrace(ctx context.Context, f traceFlags, stdout, stderr io.Writer) error
 }
 
 func (f traceFlags) seed(now time.Time) (trace.Seed, error) {
-	s := trace.Seed{MessageID: f.messageID, From: f.from, To: f.to, Tag: f.tag}
+	// Spaces around a seed are no part of it, as in the data source's query: a blank --tag
+	// would otherwise match every message.
+	s := trace.Seed{MessageID: strings.TrimSpace(f.messageID), From: strings.TrimSpace(f.from),
+		To: strings.TrimSpace(f.to), Tag: strings.TrimSpace(f.tag)}
 	if f.queueID != "" {
 		host, qid, _ := strings.Cut(f.queueID, ":")
 		switch {
