@@ -312,7 +312,8 @@ func TestPathMapOfFiveHundredNodesIsQuick(t *testing.T) {
 		PanCheck: true,
 		Profile:  os.Getenv("MAILPATH_BROWSER_PROFILE")})[0]
 
-	line := fmt.Sprintf("timing: %d nodes, %d edges: render-to-ready %.1f ms (budget %d), "+
+	line := fmt.Sprintf("timing: %d nodes, %d edges near the view: render-to-ready %.1f ms "+
+		"(budget %d), "+
 		"click-to-drawer %.1f ms (budget %d), click-to-lines %.1f ms", len(got.Nodes),
 		got.Edges, got.RenderMs, renderBudget, got.DrawerMs, clickBudget, got.LinesMs)
 	t.Log(line)

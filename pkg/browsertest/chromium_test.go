@@ -37,6 +37,8 @@ type browserCase struct {
 	// PanCheck drags a node drawn as a bare outline (far from the view) into the panel and
 	// reports whether it is then drawn whole.
 	PanCheck bool `json:"panCheck,omitempty"`
+	// Foreign says the frames are not Mailpath's: the page waits for the panel to say so.
+	Foreign bool `json:"foreign,omitempty"`
 }
 
 // seen is what the script saw and measured in one case.
@@ -53,6 +55,9 @@ type seen struct {
 	FarLabelled bool   `json:"farLabelled"`
 	// EscapeClosed says the drawer went away on Escape (checked with PanCheck).
 	EscapeClosed bool `json:"escapeClosed"`
+	// ForeignText is the panel's message for foreign frames; Maps counts the maps drawn.
+	ForeignText string `json:"foreignText"`
+	Maps        int    `json:"maps"`
 	// FirstRender is Chromium's split of the first render's work, in ms: ScriptDuration,
 	// RecalcStyleDuration, LayoutDuration and TaskDuration (all of the main thread's tasks).
 	FirstRender map[string]float64 `json:"firstRender"`

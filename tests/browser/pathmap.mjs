@@ -3,7 +3,7 @@
 // Usage: node tests/browser/pathmap.mjs '<spec JSON>'
 //
 // The spec names the page and the cases: {url, cases: [{name, frames, from, to, click,
-// statuses, screenshot, drawerShot, theme, renders, profile, warmup, panCheck}]}. For each case
+// statuses, screenshot, drawerShot, theme, renders, profile, warmup, panCheck, foreign}]}. For each case
 // it renders the warm-up frames once when given, then the frames (`renders` times, 1 by
 // default), waits for the map to be ready, reads every node's status, saves a screenshot of the
 // map when asked, clicks the node `click`, waits for the drawer and its lines and reads them,
@@ -52,6 +52,15 @@ async function runCase(browser, base, c) {
   const out = { name: c.name, errors };
   try {
     const args = { frames: c.frames, from: c.from, to: c.to, width: 1240, height: 760 };
+    // Frames of another data source: the panel must say so and draw no map.
+    if (c.foreign) {
+      await page.evaluate((a) => window.mailpathRender(a), { ...args, foreign: true });
+      out.foreignText = await page.locator('[data-testid="pathmap-foreign"]').innerText();
+      out.maps = await page.locator('svg[data-testid="pathmap"]').count();
+      await page.close();
+      out.problems = out.maps > 0 ? ['a map was drawn from foreign frames'] : [];
+      return out;
+    }
     // The first render is timed as a user would meet it; later ones (c.renders) show how much
     // of it was the browser compiling code it had not run yet.
     out.renders = [];
