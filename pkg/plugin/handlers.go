@@ -60,38 +60,9 @@ func (ds *Datasource) traceOne(ctx context.Context, q backend.DataQuery) backend
 	}
 	logger.Info("Trace done", "duration", time.Since(started), "traces", len(res.Traces),
 		"rounds", res.Rounds, "partial", res.Partial)
-	frames := traceFrames(res, output, ds.judge(res.Traces), ds.uid)
-	if m.Node != "" || m.Edge != "" {
-		frames = onlyLinesOf(frames, m.Node, m.Edge)
-	}
+	frames := traceFrames(res, output, ds.judge(res.Traces), ds.uid,
+		lineFilter{node: m.Node, edge: m.Edge})
 	return backend.DataResponse{Frames: frames}
-}
-
-// onlyLinesOf keeps, of the events frame, the lines of one node or edge; the
-// graph frames stay whole, since a map of one hop would mislead.
-func onlyLinesOf(frames data.Frames, node, edge string) data.Frames {
-	for i, f := range frames {
-		if f.Name != "events" {
-			continue
-		}
-		col, want := "node", node
-		if edge != "" {
-			col, want = "edge", edge
-		}
-		_, idx := f.FieldByName(col)
-		if idx < 0 {
-			continue
-		}
-		kept, err := f.FilterRowsByField(idx, func(v any) (bool, error) {
-			s, ok := v.(string)
-			return ok && s == want, nil
-		})
-		if err == nil {
-			kept.Meta = f.Meta
-			frames[i] = kept
-		}
-	}
-	return frames
 }
 
 // verdict is a recipient's comparison with its route. Its Sentence names the
@@ -148,10 +119,12 @@ func verdictNotices(traces []*trace.Trace,
 }
 
 // traceFrames answers a trace: the graph's frames, the nodes frame carrying
-// the summary the panel reads, and the events frame. The graph is drawn for
-// the events alone too: it decides which edge each line documents.
+// the summary the panel reads, and the events frame of the lines keep keeps.
+// The graph is drawn for the events alone too: it decides which edge each
+// line documents. It stays whole under a filter: a map of one hop would
+// mislead.
 func traceFrames(res *trace.Result, output string,
-	verdicts map[*trace.Recipient]verdict, uid string) data.Frames {
+	verdicts map[*trace.Recipient]verdict, uid string, keep lineFilter) data.Frames {
 	var frames data.Frames
 	g := drawGraph(res.Traces, verdicts)
 	if output != OutputEvents {
@@ -160,7 +133,7 @@ func traceFrames(res *trace.Result, output string,
 		frames = append(frames, nodes, edges)
 	}
 	if output != OutputGraph {
-		frames = append(frames, eventsFrame(traceLines(res, g)))
+		frames = append(frames, eventsFrame(keep.apply(traceLines(res, g))))
 	}
 	// A notice on every frame would show once per frame.
 	frames[0].Meta.Notices = append(frames[0].Meta.Notices, traceNotices(res)...)

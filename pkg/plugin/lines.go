@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +48,25 @@ func traceLines(res *trace.Result, g *graph) []line {
 		out = append(out, line{ev: ev, status: ev.Err, node: hostNodeID(ev.Host)})
 	}
 	return out
+}
+
+// lineFilter keeps the lines of one graph node or one edge, by id; the zero
+// filter keeps every line. The trace query's node and edge fields and the
+// lines resource filter alike.
+type lineFilter struct{ node, edge string }
+
+func (f lineFilter) keeps(l line) bool {
+	switch {
+	case f.edge != "":
+		return l.edge == f.edge
+	case f.node != "":
+		return l.node == f.node
+	}
+	return true
+}
+
+func (f lineFilter) apply(lines []line) []line {
+	return slices.DeleteFunc(lines, func(l line) bool { return !f.keeps(l) })
 }
 
 // answerLines draws the graph of a trace answer only to list its lines with

@@ -317,9 +317,7 @@ func (ds *Datasource) serveLines(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, jsonLines(lines, func(l line) bool {
-		return (node != "" && l.node == node) || (edge != "" && l.edge == edge)
-	}))
+	return writeJSON(w, jsonLines(lines, lineFilter{node: node, edge: edge}.keeps))
 }
 
 // serveNode lists the lines one host logged about a message; host is a
