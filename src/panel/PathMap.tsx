@@ -14,7 +14,7 @@ import React, {
 } from 'react';
 
 import { DASH, Palette } from './colors';
-import { edgeEnds, edgePath, HEADING, Layout, Placed } from './layout';
+import { edgeEnds, edgePath, goesBack, HEADING, Layout, Placed } from './layout';
 import { LabelMode, MapEdge, PathModel, Status, STATUSES } from './types';
 
 /** Target is what a click or Enter picked: a node or an edge, by id. */
@@ -326,10 +326,10 @@ function drawEdges(
 ): Map<string, Array<{ back: boolean; el: React.ReactNode }>> {
   const out = new Map<string, Array<{ back: boolean; el: React.ReactNode }>>();
   for (const e of props.model.edges) {
-    const el = drawEdge(props, marker, e);
     const ends = edgeEnds(props.layout, e);
-    if (el && ends) {
-      const item = { back: ends[1].x <= ends[0].x + ends[0].width, el };
+    const el = ends && drawEdge(props, marker, e, ends);
+    if (ends && el) {
+      const item = { back: goesBack(ends[0], ends[1]), el };
       const list = out.get(e.source);
       list ? list.push(item) : out.set(e.source, [item]);
     }
@@ -337,10 +337,9 @@ function drawEdges(
   return out;
 }
 
-function drawEdge(props: Draw, marker: string, e: MapEdge) {
-  const ends = edgeEnds(props.layout, e);
+function drawEdge(props: Draw, marker: string, e: MapEdge, ends: [Placed, Placed]) {
   const bends = props.layout.bends.get(e.id);
-  if (!ends || !meets(edgeBox(ends[0], ends[1], bends), props.shown)) {
+  if (!meets(edgeBox(ends[0], ends[1], bends), props.shown)) {
     return null;
   }
   const color = props.palette[e.status];

@@ -3,7 +3,7 @@ import { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { Alert, Drawer, useStyles2, useTheme2 } from '@grafana/ui';
 import React, { useCallback, useContext, useEffect, useMemo, useState } from 'react';
 
-import { LEGEND, palette } from './colors';
+import { DASH, LEGEND, palette } from './colors';
 import { Details } from './Details';
 import { exploreUrl } from './explore';
 import { layout } from './layout';
@@ -156,7 +156,7 @@ function Legend({ colors }: { colors: Record<string, string> }) {
               y2={4}
               stroke={colors[st]}
               strokeWidth={3}
-              strokeDasharray={st === 'missed' ? '6 5' : undefined}
+              strokeDasharray={st === 'missed' ? DASH : undefined}
             />
           </svg>
           {LEGEND[st]}

@@ -273,6 +273,11 @@ function defaultStage(n: MapNode): string {
   return '';
 }
 
+/** goesBack says an edge leads back to its own or an earlier column: a mail loop. */
+export function goesBack(s: Placed, t: Placed): boolean {
+  return t.x <= s.x + s.width;
+}
+
 /**
  * edgePath is the SVG path of an edge: from the source's right side, through the points dagre
  * routed it by, to the target's left side, each step a curve leaving and arriving level.
@@ -282,7 +287,7 @@ export function edgePath(s: Placed, t: Placed, via: Array<{ x: number; y: number
   const y1 = s.y + s.height / 2;
   const x2 = t.x;
   const y2 = t.y + t.height / 2;
-  if (x2 <= x1) {
+  if (goesBack(s, t)) {
     // A hop back to an earlier column (a loop): go round below both boxes.
     const below = Math.max(s.y + s.height, t.y + t.height) + 24;
     return `M${x1},${y1} C${x1 + 60},${below} ${x2 - 60},${below} ${x2},${y2}`;
