@@ -238,18 +238,8 @@ func (g *graph) assignEnd(id string, last *trace.Hop, r *trace.Recipient) {
 // storedFor tells whether a Dovecot store line wrote r's mailbox: Dovecot
 // names the user by the whole address or by its local part alone.
 func storedFor(store *event.Event, r *trace.Recipient) bool {
-	user := store.Mailbox
-	if user == "" {
-		return false
-	}
-	for _, addr := range []string{r.Mailbox, r.Address} {
-		local, _, _ := strings.Cut(addr, "@")
-		if strings.EqualFold(user, addr) || (!strings.Contains(user, "@") &&
-			strings.EqualFold(user, local)) {
-			return true
-		}
-	}
-	return false
+	return store.Mailbox != "" && (trace.SameMailbox(r.Mailbox, store.Mailbox) ||
+		trace.SameMailbox(r.Address, store.Mailbox))
 }
 
 // assign files line ev under edge id unless an earlier rule did: a line

@@ -96,7 +96,7 @@ func (g *graph) storeHop(s *event.Event) *Hop {
 	for _, h := range hops {
 		for _, ev := range h.Events {
 			if ev.Kind == event.KindDelivery && mailboxAgents[ev.Daemon] &&
-				sameMailbox(ev.To, s.Mailbox) && absDur(ev.Time.Sub(s.Time)) < 10*time.Minute {
+				SameMailbox(ev.To, s.Mailbox) && absDur(ev.Time.Sub(s.Time)) < 10*time.Minute {
 				return h
 			}
 		}
@@ -127,9 +127,9 @@ func sameSession(a, b string) bool {
 	return a != "" && b != "" && baseSession(a) == baseSession(b)
 }
 
-// sameMailbox compares a Postfix recipient with a Dovecot user, which may be
+// SameMailbox compares a Postfix recipient with a Dovecot user, which may be
 // the whole address or only its local part.
-func sameMailbox(rcpt, user string) bool {
+func SameMailbox(rcpt, user string) bool {
 	if strings.EqualFold(rcpt, user) {
 		return true
 	}

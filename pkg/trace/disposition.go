@@ -74,7 +74,7 @@ func folderOf(h *Hop, rcpt string, ev *event.Event) string {
 		if s.Kind != event.KindStore {
 			continue
 		}
-		if sameMailbox(rcpt, s.Mailbox) || (ev != nil && sameSession(ev.Session, s.Session)) {
+		if SameMailbox(rcpt, s.Mailbox) || (ev != nil && sameSession(ev.Session, s.Session)) {
 			folder = s.Folder
 		}
 	}
@@ -186,7 +186,7 @@ func contentVerdict(h *Hop, addr string) *event.Event {
 func storeFor(h *Hop, addr string) *event.Event {
 	var found *event.Event
 	for _, ev := range h.Events {
-		if ev.Kind == event.KindStore && (addr == "" || sameMailbox(addr, ev.Mailbox)) {
+		if ev.Kind == event.KindStore && (addr == "" || SameMailbox(addr, ev.Mailbox)) {
 			found = ev
 		}
 	}
