@@ -30,6 +30,12 @@ function props(
   } as unknown as PanelProps<PathMapOptions>;
 }
 
+/** TWO is a summary of two traced messages, as a sender or tag seed can match. */
+const TWO = {
+  ...SUMMARY,
+  messages: [SUMMARY.messages[0], { ...SUMMARY.messages[0], messageId: '<t2@client.example>' }],
+};
+
 function node(id: string): HTMLElement {
   const el = screen.getAllByTestId('node').find((n) => n.getAttribute('data-id') === id);
   if (!el) {
@@ -89,16 +95,12 @@ describe('PathMapPanel', () => {
   });
 
   it('asks for the lines of every traced message when a seed matched several', async () => {
-    const two = {
-      ...SUMMARY,
-      messages: [SUMMARY.messages[0], { ...SUMMARY.messages[0], messageId: '<t2@client.example>' }],
-    };
     const fetcher = jest.fn((_uid: string, q: { messageId: string }) =>
       Promise.resolve(fromJSON([{ time: '2026-12-01T10:00:00Z', line: `line of ${q.messageId}` }]))
     );
     render(
       <LineFetcherContext.Provider value={fetcher}>
-        <PathMapPanel {...props([nodesFrame(two), edgesFrame()])} />
+        <PathMapPanel {...props([nodesFrame(TWO), edgesFrame()])} />
       </LineFetcherContext.Provider>
     );
     fireEvent.click(node('host:mx1'));
@@ -108,10 +110,6 @@ describe('PathMapPanel', () => {
   });
 
   it('keeps the lines of the messages whose fetch worked, names the one that failed', async () => {
-    const two = {
-      ...SUMMARY,
-      messages: [SUMMARY.messages[0], { ...SUMMARY.messages[0], messageId: '<t2@client.example>' }],
-    };
     const fetcher = jest.fn((_uid: string, q: { messageId: string }) =>
       q.messageId === '<t2@client.example>'
         ? Promise.reject(new Error('status=502'))
@@ -119,7 +117,7 @@ describe('PathMapPanel', () => {
     );
     render(
       <LineFetcherContext.Provider value={fetcher}>
-        <PathMapPanel {...props([nodesFrame(two), edgesFrame()])} />
+        <PathMapPanel {...props([nodesFrame(TWO), edgesFrame()])} />
       </LineFetcherContext.Provider>
     );
     fireEvent.click(node('host:mx1'));
